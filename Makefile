@@ -1,0 +1,56 @@
+# tdxkit: the top-level driver. CMake does the building; this file names the jobs.
+#   make          build everything (build/)
+#   make check    every test, plain and under ASan+UBSan, plus bounded fuzzing
+#   make demo     the main job: example TD programs under tdx-run
+#   make bench    benchmarks (ratios against baselines measured in the same run)
+#   make install PREFIX=DIR
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc)
+FUZZ_RUNS ?= 20000
+CMAKE_FLAGS ?=
+
+BUILD := build
+BUILD_ASAN := build-asan
+BUILD_FUZZ := build-fuzz
+BUILD_BENCH := build-bench
+
+.PHONY: all deps check test test-asan fuzz demo bench install clean
+
+all: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@scripts/install-deps.sh
+
+test: all
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan: deps
+	cmake -S . -B $(BUILD_ASAN) -DTDXKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_ASAN) -j $(JOBS)
+	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j $(JOBS)
+
+fuzz: deps
+	CC=clang cmake -S . -B $(BUILD_FUZZ) -DTDXKIT_FUZZ=ON -DTDXKIT_SANITIZE=ON -DTDXKIT_TESTS=OFF \
+		-DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+	scripts/run-fuzzers.sh $(BUILD_FUZZ)/fuzz $(FUZZ_RUNS)
+
+check: test test-asan fuzz
+	@echo "make check: all suites passed"
+
+demo: all
+	scripts/demo.sh $(BUILD)
+
+bench: deps
+	cmake -S . -B $(BUILD_BENCH) -DCMAKE_BUILD_TYPE=Release -DTDXKIT_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	cmake --build $(BUILD_BENCH) -j $(JOBS)
+	scripts/run-bench.sh $(BUILD_BENCH)
+
+install: all
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_BENCH)

@@ -1,0 +1,179 @@
+/*
+ * tdxkit/module.h: the TDX module in software.
+ *
+ * A TD is created from a configuration; a VCPU's TDCALL is performed by
+ * handing the module the VCPU's registers. Two levels:
+ *
+ *  - tdx_module_tdcall()/tdx_module_resume(): exactly what the module does,
+ *    including TD exits to the host (the caller is the host: it gets the
+ *    exit registers a VMM would get from TDH.VP.ENTER and resumes the TD).
+ *  - tdx_tdcall(): the same with the built-in host, which maps memory on
+ *    EPT violations and passes TDVMCALLs to tdx_td_config.host, until the
+ *    guest sees the TDCALL complete. This is "direct mode".
+ */
+#ifndef TDXKIT_MODULE_H
+#define TDXKIT_MODULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "tdxkit/abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tdx_td;
+
+/* A VCPU's register file as the module sees it. gpr[] is indexed by
+ * enum tdx_gpr, the numbering of TDVMCALL GPR_SELECT and operand IDs. */
+struct tdx_regs {
+	union {
+		uint64_t gpr[TDX_NR_GPRS];
+		struct {
+			uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
+			uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+		};
+	};
+	uint64_t rip;
+	uint64_t rflags;
+	uint64_t xmm[16][2];	/* for TDVMCALL XMM_SELECT */
+};
+
+/* How the host maps TD memory before the guest accepts it (issue: SEPT). */
+enum tdx_sept_policy {
+	TDX_SEPT_POLICY_2M = 0,	/* 2 MiB PENDING leaves where aligned, 4 KiB elsewhere */
+	TDX_SEPT_POLICY_4K = 1,	/* 4 KiB PENDING leaves only */
+};
+
+/* What the guest sees when the module is done with a TDCALL. */
+enum tdx_tdcall_outcome {
+	TDX_OUTCOME_DONE = 0,	/* completed: outputs written, RIP += 4 */
+	TDX_OUTCOME_REEXECUTE,	/* interrupted: RIP unchanged, the guest runs it again */
+	TDX_OUTCOME_TD_EXIT,	/* exit to the host (tdx_module_* level only) */
+	TDX_OUTCOME_INJECT,	/* exception injected into the guest (#GP, #UD, #VE) */
+	TDX_OUTCOME_TD_DEAD,	/* the host gave up on the TD (tdx_tdcall only) */
+};
+
+/* Registers a VMM gets back from TDH.VP.ENTER on a TD exit (section 11),
+ * plus the exposed guest registers of a TDVMCALL. */
+struct tdx_td_exit {
+	uint64_t status;	/* RAX: status class | 32-bit VMX exit reason */
+	uint64_t exit_qual;	/* RCX: exit qualification (TDVMCALL: mask | vm << 32) */
+	uint64_t ext_exit_qual;	/* RDX: extended exit qualification */
+	uint64_t gpa;		/* R8 */
+	uint64_t intr_info;	/* R9 */
+	unsigned vm;		/* 0 = L1, 1..3 = an L2 VM */
+	struct tdx_regs vmm;	/* TDVMCALL: selected registers, others 0 */
+	const char *why;	/* short human reason, for traces and diagnostics */
+};
+
+/* Exception the module injects (TDX_OUTCOME_INJECT). */
+struct tdx_inject {
+	uint8_t vector;		/* 6 #UD, 13 #GP, 20 #VE, 8 #DF */
+	uint32_t error_code;
+};
+
+struct tdx_host_ops {
+	/* A TDVMCALL: read and write exit->vmm (only exposed registers are
+	 * copied back to the guest). Return 0 to resume the TD, non-zero to
+	 * kill it. NULL: every TDVMCALL gets R10 = SUBFUNC_UNSUPPORTED. */
+	int (*tdvmcall)(void *ctx, struct tdx_td *td, unsigned vcpu,
+			struct tdx_td_exit *exit);
+	/* Any other TD exit the built-in host cannot handle itself. */
+	int (*td_exit)(void *ctx, struct tdx_td *td, unsigned vcpu,
+		       struct tdx_td_exit *exit);
+	void *ctx;
+};
+
+struct tdx_td_config {
+	uint64_t mem_size;	/* bytes, multiple of 4 KiB, >= 4 KiB */
+	unsigned gpaw;		/* 48 or 52; shared bit = GPAW - 1 */
+	uint64_t attributes;	/* TD ATTRIBUTES (section 5.2) */
+	uint64_t xfam;
+	unsigned num_vcpus;	/* 1..max */
+	unsigned num_l2_vms;	/* 0..3 */
+	uint64_t config_flags;	/* GPAW bit is derived from gpaw */
+	enum tdx_sept_policy sept_policy;
+	uint8_t mrconfigid[48];
+	uint8_t mrowner[48];
+	uint8_t mrownerconfig[48];
+	uint8_t mrtd[48];	/* build-time measurement; zeros by default */
+	struct tdx_host_ops host;
+};
+
+/* Default configuration: 1 GiB, GPAW 48, 1 VCPU, SEPT_VE_DISABLE. */
+void tdx_td_config_init(struct tdx_td_config *cfg);
+
+/* Creates a TD. On failure returns NULL and writes a one-line reason. */
+struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t errlen);
+void tdx_td_destroy(struct tdx_td *td);
+const struct tdx_td_config *tdx_td_config(const struct tdx_td *td);
+uint64_t tdx_td_shared_bit(const struct tdx_td *td);
+
+/* Module level: perform one TDCALL for VCPU `vcpu` with registers `regs`.
+ * DONE/REEXECUTE: regs are what the guest sees. TD_EXIT: *exit holds what
+ * the host sees; call tdx_module_resume() afterwards. INJECT: *inj says
+ * which exception (RIP not advanced). TD_DEAD: no such VCPU. */
+enum tdx_tdcall_outcome tdx_module_tdcall(struct tdx_td *td, unsigned vcpu,
+					  struct tdx_regs *regs,
+					  struct tdx_td_exit *exit,
+					  struct tdx_inject *inj);
+/* Resume after a TD exit (TDH.VP.ENTER). For a TDVMCALL exit, copies the
+ * exposed registers of exit->vmm into regs, sets RAX = 0 and RCX = the
+ * control value, and returns DONE (trap-like exit: RIP already advanced).
+ * For other exits returns REEXECUTE (fault-like: the TDCALL runs again). */
+enum tdx_tdcall_outcome tdx_module_resume(struct tdx_td *td, unsigned vcpu,
+					  struct tdx_regs *regs,
+					  const struct tdx_td_exit *exit);
+
+/* Direct mode: one TDCALL with the built-in host, looping over TD exits
+ * until the guest-visible result. TD_DEAD: the host could not go on;
+ * tdx_td_dead_reason() says why. */
+enum tdx_tdcall_outcome tdx_tdcall(struct tdx_td *td, unsigned vcpu,
+				   struct tdx_regs *regs, struct tdx_inject *inj);
+const char *tdx_td_dead_reason(const struct tdx_td *td);
+
+/* Called once per completed TDCALL by tdx_tdcall() (tracing, stats). */
+typedef void (*tdx_trace_fn)(void *ctx, unsigned vcpu, const struct tdx_regs *in,
+			     const struct tdx_regs *out, enum tdx_tdcall_outcome o);
+void tdx_td_set_trace(struct tdx_td *td, tdx_trace_fn fn, void *ctx);
+
+/* ---- TD memory ----------------------------------------------------------
+ * GPA space [0, mem_size) is backed lazily by one memory file, visible
+ * through two guest windows: the private window shows accepted private
+ * pages, the shared window shows pages converted to shared; every other
+ * page is inaccessible (PROT_NONE) in that window. */
+struct tdx_mem_windows {
+	uint8_t *private_base;	/* VA of GPA 0 through the private alias */
+	uint8_t *shared_base;	/* VA of GPA 0 | shared bit through the shared alias */
+	uint64_t size;
+};
+void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w);
+
+/* Checked host-side access to TD memory by GPA (shared bit ignored), as the
+ * module or a VMM reads it, whatever the page state. NULL if [gpa, gpa+len)
+ * is not inside TD memory. */
+void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len);
+
+/* Page state of one 4 KiB GPA as the model tracks it. */
+struct tdx_page_state {
+	enum tdx_sept_state sept;	/* private (secure EPT) state */
+	enum tdx_page_level level;	/* level of the SEPT leaf covering it */
+	int shared;			/* mapped in the shared EPT */
+};
+int tdx_td_page_state(const struct tdx_td *td, uint64_t gpa, struct tdx_page_state *st);
+
+/* Host (SEAMCALL-side) memory operations, used by the built-in host and by
+ * host code: TDH.MEM.PAGE.AUG (map PENDING), TDH.MEM.PAGE.DEMOTE (split a
+ * 2 MiB leaf into 512 4 KiB leaves of the same state), TDH.MEM.PAGE.REMOVE
+ * (drop private mapping; content lost), and the shared-EPT mapping. Return
+ * a TDX status. */
+uint64_t tdx_host_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level);
+uint64_t tdx_host_page_demote(struct tdx_td *td, uint64_t gpa);
+uint64_t tdx_host_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level);
+uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* TDXKIT_MODULE_H */

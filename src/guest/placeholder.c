@@ -1,0 +1,2 @@
+/* TEMPORARY placeholder: replaced by the guest library. */
+int tdx_guest_placeholder;

@@ -1,0 +1,93 @@
+/* dispatch.c: the module's TDCALL entry (td_call() in the module source):
+ * RAX decoding, the leaf table, RIP advance and TD-exit resumption. */
+#include <stdio.h>
+#include <string.h>
+
+#include "td.h"
+
+/* One row per leaf this model implements; versions above max_version are
+ * rejected with OPERAND_INVALID | RAX (1.2: only TDG.VM.RD accepts 1). */
+static const struct {
+	tdx_leaf_fn *fn;
+	uint8_t max_version;
+} leaf_table[] = {
+	[TDG_VP_VMCALL] = { tdg_vp_vmcall, 0 },
+	[TDG_VP_INFO] = { tdg_vp_info, 0 },
+	[TDG_MR_RTMR_EXTEND] = { tdg_mr_rtmr_extend, 0 },
+	[TDG_VP_VEINFO_GET] = { tdg_vp_veinfo_get, 0 },
+	[TDG_MR_REPORT] = { tdg_mr_report, 0 },
+	[TDG_VP_CPUIDVE_SET] = { tdg_vp_cpuidve_set, 0 },
+	[TDG_MEM_PAGE_ACCEPT] = { tdg_mem_page_accept, 0 },
+	[TDG_VM_RD] = { tdg_vm_rd, 1 },
+	[TDG_VM_WR] = { tdg_vm_wr, 0 },
+	[TDG_VP_RD] = { tdg_vp_rd, 0 },
+	[TDG_VP_WR] = { tdg_vp_wr, 0 },
+	[TDG_SYS_RD] = { tdg_sys_rd, 0 },
+	[TDG_MR_VERIFYREPORT] = { tdg_mr_verifyreport, 0 },
+};
+#define NR_LEAVES (sizeof(leaf_table) / sizeof(leaf_table[0]))
+
+enum tdx_tdcall_outcome tdx_module_tdcall(struct tdx_td *td, unsigned vcpu,
+					  struct tdx_regs *regs,
+					  struct tdx_td_exit *exit,
+					  struct tdx_inject *inj)
+{
+	struct tdx_td_exit scratch_exit;
+	struct tdx_inject scratch_inj;
+
+	if (vcpu >= td->cfg.num_vcpus) {
+		snprintf(td->dead_reason, sizeof(td->dead_reason),
+			 "VCPU %u does not exist (the TD has %u)", vcpu, td->cfg.num_vcpus);
+		return TDX_OUTCOME_TD_DEAD;
+	}
+	struct tdx_call c = {
+		.td = td,
+		.vcpu = &td->vcpus[vcpu],
+		.regs = regs,
+		.exit = exit ? exit : &scratch_exit,
+		.inj = inj ? inj : &scratch_inj,
+		.outcome = TDX_OUTCOME_DONE,
+	};
+	uint64_t rax = regs->rax;
+	uint64_t leaf = rax & TDX_LEAF_MASK;
+	uint64_t status;
+
+	if ((rax & TDX_LEAF_RSVD_MASK) || leaf >= NR_LEAVES || !leaf_table[leaf].fn ||
+	    TDX_LEAF_VERSION(rax) > leaf_table[leaf].max_version)
+		status = tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RAX);
+	else
+		status = leaf_table[leaf].fn(&c);
+
+	if (c.outcome == TDX_OUTCOME_DONE) {
+		regs->rax = status;
+		regs->rip += TDX_TDCALL_LEN;
+	}
+	return c.outcome;
+}
+
+enum tdx_tdcall_outcome tdx_module_resume(struct tdx_td *td, unsigned vcpu,
+					  struct tdx_regs *regs,
+					  const struct tdx_td_exit *exit)
+{
+	if (vcpu >= td->cfg.num_vcpus)
+		return TDX_OUTCOME_TD_DEAD;
+	struct tdx_vcpu *v = &td->vcpus[vcpu];
+
+	if (!v->in_vmcall)
+		return TDX_OUTCOME_REEXECUTE;	/* fault-like exit: run the TDCALL again */
+
+	/* Trap-like TDVMCALL exit (3.1): selected GPRs 2..15 and XMMs come
+	 * back from the VMM, the rest keep the guest's values. */
+	uint32_t gprs = TDX_VMCALL_GPR_SELECT(v->vmcall_ctl);
+	uint32_t xmms = TDX_VMCALL_XMM_SELECT(v->vmcall_ctl);
+	for (unsigned i = TDX_GPR_RDX; i < TDX_NR_GPRS; i++)
+		if (gprs & (1u << i))
+			regs->gpr[i] = exit->vmm.gpr[i];
+	for (unsigned i = 0; i < 16; i++)
+		if (xmms & (1u << i))
+			memcpy(regs->xmm[i], exit->vmm.xmm[i], sizeof(regs->xmm[i]));
+	regs->rax = TDX_SUCCESS;
+	regs->rcx = v->vmcall_ctl;
+	v->in_vmcall = 0;
+	return TDX_OUTCOME_DONE;
+}

@@ -1,0 +1,59 @@
+/* mem.h: TD memory, its secure-EPT page states and the guest windows. */
+#ifndef TDXKIT_MODULE_MEM_H
+#define TDXKIT_MODULE_MEM_H
+
+#include <stdint.h>
+#include "tdxkit/module.h"
+
+struct tdx_call;
+
+/*
+ * One memfd of mem_size bytes backs GPA space; it is mapped three times:
+ * `host` (always RW: the module's and the VMM's view), `priv` and `shared`
+ * (the guest windows; a page is RW only in the window that matches its
+ * state). SEPT state is kept per 2 MiB region and, once split, per 4 KiB
+ * page, in lazily-touched NORESERVE arrays so that a 64 GiB TD starts fast.
+ */
+struct tdx_mem {
+	int fd;
+	uint64_t size;
+	uint64_t shared_bit;
+	enum tdx_sept_policy policy;
+	uint8_t *host;
+	uint8_t *priv;
+	uint8_t *shared;
+	uint8_t *sept2m;	/* per 2 MiB region: encoded state (see mem.c) */
+	uint8_t *sept4k;	/* per 4 KiB page, meaningful when the region is split */
+	uint16_t *accept_ctr;	/* per 2 MiB region: progress of an interrupted 2 MiB accept */
+	uint8_t *shared_map;	/* per 4 KiB page: 1 = mapped in the shared EPT */
+};
+
+int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
+		 enum tdx_sept_policy policy, char *err, size_t errlen);
+void tdx_mem_fini(struct tdx_mem *m);
+
+/* Is gpa (shared bit and all) a GPA the TD may name at all (below 2^GPAW)? */
+int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa);
+
+/*
+ * Access by a leaf to guest memory named by a GPA operand, the way the
+ * module's GPA walk does it (MOD helpers.c): on success *ptr is the host
+ * view of [gpa, gpa+len) and TDX_SUCCESS is returned. Otherwise either an
+ * error status | operand is returned, or c->outcome is set to TD_EXIT
+ * (EPT violation for the host) or INJECT (#VE on a PENDING page) and
+ * TDX_GPA_WALK_DIVERTED is returned: the leaf must then return at once.
+ * `allow_shared`: the operand may be a shared GPA (MR.REPORT).
+ */
+#define TDX_GPA_WALK_DIVERTED 0xFFFFFFFFFFFFFFFFull
+enum tdx_access { TDX_ACCESS_READ = 1, TDX_ACCESS_WRITE = 2 };
+uint64_t tdx_gpa_access(struct tdx_call *c, uint64_t gpa, uint64_t len,
+			enum tdx_access acc, int allow_shared, unsigned operand,
+			void **ptr);
+
+#endif
+
+/* The built-in host's answer to an EPT-violation TD exit (mem_host.c): map
+ * (AUG) or split (DEMOTE) per the SEPT policy so that the TDCALL can be
+ * re-executed. Returns 0, or -1 with a one-line reason in why. */
+int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
+			 char *why, size_t whylen);

@@ -1,0 +1,112 @@
+/* td.c: creating and destroying a TD from a configuration. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "td.h"
+
+void tdx_td_config_init(struct tdx_td_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mem_size = 1ull << 30;
+	cfg->gpaw = 48;
+	/* Linux refuses to run without SEPT_VE_DISABLE unless DEBUG (5.1). */
+	cfg->attributes = TDX_ATTR_SEPT_VE_DISABLE;
+	cfg->xfam = 0x3;	/* x87 | SSE, the architectural minimum */
+	cfg->num_vcpus = 1;
+	cfg->sept_policy = TDX_SEPT_POLICY_2M;
+}
+
+static int config_check(const struct tdx_td_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->gpaw != 48 && cfg->gpaw != 52)
+		return snprintf(err, errlen, "GPAW must be 48 or 52, not %u", cfg->gpaw), -1;
+	if (cfg->mem_size < TDX_PAGE_SIZE_4K || cfg->mem_size % TDX_PAGE_SIZE_4K)
+		return snprintf(err, errlen, "memory size 0x%llx is not a non-zero multiple of 4 KiB",
+				(unsigned long long)cfg->mem_size), -1;
+	if (cfg->mem_size > (1ull << (cfg->gpaw - 1)))
+		return snprintf(err, errlen, "memory size 0x%llx does not fit below the shared bit %u",
+				(unsigned long long)cfg->mem_size, cfg->gpaw - 1), -1;
+	if (cfg->num_vcpus < 1 || cfg->num_vcpus > TDX_MAX_VCPUS)
+		return snprintf(err, errlen, "number of VCPUs must be 1..%d, not %u",
+				TDX_MAX_VCPUS, cfg->num_vcpus), -1;
+	if (cfg->num_l2_vms > TDX_MAX_L2_VMS)
+		return snprintf(err, errlen, "number of L2 VMs must be 0..%d, not %u",
+				TDX_MAX_L2_VMS, cfg->num_l2_vms), -1;
+	if (cfg->sept_policy != TDX_SEPT_POLICY_2M && cfg->sept_policy != TDX_SEPT_POLICY_4K)
+		return snprintf(err, errlen, "unknown SEPT policy %d", (int)cfg->sept_policy), -1;
+	return 0;
+}
+
+struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t errlen)
+{
+	char dummy[1];
+	if (!err) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	if (config_check(cfg, err, errlen))
+		return NULL;
+
+	struct tdx_td *td = calloc(1, sizeof(*td));
+	if (!td) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	td->cfg = *cfg;
+	/* CONFIG_FLAGS.GPAW mirrors the GPAW choice (5.4). */
+	if (cfg->gpaw == 52)
+		td->cfg.config_flags |= TDX_CONFIG_FLAGS_GPAW;
+	else
+		td->cfg.config_flags &= ~TDX_CONFIG_FLAGS_GPAW;
+	td->shared_bit = 1ull << (cfg->gpaw - 1);
+	/* TD_CTLS.PENDING_VE_DISABLE starts as ATTRIBUTES.SEPT_VE_DISABLE (4.1). */
+	if (cfg->attributes & TDX_ATTR_SEPT_VE_DISABLE)
+		td->td_ctls |= TDX_TD_CTLS_PENDING_VE_DISABLE;
+	for (unsigned i = 0; i < TDX_MAX_VCPUS; i++) {
+		td->vcpus[i].index = i;
+		for (unsigned vm = 0; vm <= TDX_MAX_L2_VMS; vm++)
+			td->vcpus[i].tsc_deadline[vm] = ~0ull;	/* ~0 = disabled (6.5) */
+	}
+	if (tdx_mem_init(&td->mem, cfg->mem_size, td->shared_bit, cfg->sept_policy, err, errlen)) {
+		free(td);
+		return NULL;
+	}
+	if (tdx_measure_init(td, err, errlen)) {
+		tdx_mem_fini(&td->mem);
+		free(td);
+		return NULL;
+	}
+	return td;
+}
+
+void tdx_td_destroy(struct tdx_td *td)
+{
+	if (!td)
+		return;
+	tdx_mem_fini(&td->mem);
+	/* The MAC key is a secret of the TD; do not leave it in freed memory. */
+	memset(&td->mr, 0, sizeof(td->mr));
+	free(td);
+}
+
+const struct tdx_td_config *tdx_td_config(const struct tdx_td *td)
+{
+	return &td->cfg;
+}
+
+uint64_t tdx_td_shared_bit(const struct tdx_td *td)
+{
+	return td->shared_bit;
+}
+
+const char *tdx_td_dead_reason(const struct tdx_td *td)
+{
+	return td->dead_reason[0] ? td->dead_reason : NULL;	/* last reason, dead or refused */
+}
+
+void tdx_td_set_trace(struct tdx_td *td, tdx_trace_fn fn, void *ctx)
+{
+	td->trace = fn;
+	td->trace_ctx = ctx;
+}

@@ -1,0 +1,2 @@
+/* TEMPORARY placeholder: replaced by the trap engine. */
+int tdx_trap_placeholder;

@@ -1,0 +1,3 @@
+/* TEMPORARY placeholder: replaced by the real tool. */
+#include <stdio.h>
+int main(void) { fprintf(stderr, "tdx-decode: not built yet\n"); return 1; }
