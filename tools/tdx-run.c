@@ -1,3 +1,229 @@
-/* TEMPORARY placeholder: replaced by the real tool. */
+/* tdx-run: run an unmodified x86-64 Linux program as a TD. The tool only
+ * validates options and execs the program with the preload library, whose
+ * constructor creates the TD and starts the trap engine (src/trap). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { fprintf(stderr, "tdx-run: not built yet\n"); return 1; }
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runcfg.h"
+#include "tdxkit/trap.h"
+
+#define EXIT_USAGE 2
+#define EXIT_TOOL 125	/* as env(1)/timeout(1): the tool itself failed */
+
+static const char usage_text[] =
+"usage: tdx-run [--mem SIZE] [--gpaw 48|52] [--vcpus N] [--l2-vms N]\n"
+"               [--sept 2m|4k] [--trace] -- PROGRAM [ARGS...]\n"
+"\n"
+"Runs an unmodified x86-64 Linux program as a TDX trust domain modelled in\n"
+"software. When the program executes TDCALL (66 0F 01 CC), which raises\n"
+"SIGILL outside a TD, the call is serviced by the TDX module model and the\n"
+"program continues after it with the module's results in its registers.\n"
+"\n"
+"Options:\n"
+"  --mem SIZE     TD memory size: bytes, 0x-hex, or with K/M/G/T (1024-based)\n"
+"                 suffix; a multiple of 4 KiB (default 1G)\n"
+"  --gpaw 48|52   guest physical address width; the shared bit is GPAW-1\n"
+"                 (default 48)\n"
+"  --vcpus N      number of VCPUs, 1..64 (default 1)\n"
+"  --l2-vms N     number of L2 VMs for TD partitioning, 0..3 (default 0)\n"
+"  --sept 2m|4k   how the host maps memory before it is accepted: 2 MiB\n"
+"                 PENDING pages where aligned, or 4 KiB pages only\n"
+"                 (default 2m)\n"
+"  --trace        print one line per TDCALL on standard error: leaf name,\n"
+"                 inputs, status name, outputs\n"
+"  -h, --help     this text\n"
+"\n"
+"Contract for the program:\n"
+"  * TD memory (GPA 0 .. TDXKIT_MEM_SIZE-1) is mapped in the program's address\n"
+"    space twice. These environment variables, in hex with a 0x prefix (parse\n"
+"    with strtoull(s, NULL, 16)), say where:\n"
+"      TDXKIT_PRIVATE_BASE  virtual address of GPA 0 through the private alias\n"
+"      TDXKIT_SHARED_BASE   virtual address of GPA 0 through the shared alias\n"
+"                           (the program names these pages GPA | shared bit)\n"
+"      TDXKIT_MEM_SIZE      TD memory size in bytes\n"
+"  * A page is reachable only through the alias that matches its state:\n"
+"    accepted private pages (TDG.MEM.PAGE.ACCEPT) through the private window,\n"
+"    pages converted to shared (MapGPA) through the shared window. Touching a\n"
+"    pending page, or a page through the wrong alias, stops the program with\n"
+"    one line naming the GPA, the access and the RIP (exit status 120).\n"
+"  * GPA operands of TDCALLs (RTMR digest, TDREPORT buffer, ...) are GPAs,\n"
+"    not virtual addresses: address of the data minus the window base.\n"
+"  * All threads execute TDCALL as VCPU 0 (one VCPU per thread is not\n"
+"    modelled yet). An exception the module would inject (#VE, #GP) is not\n"
+"    delivered to the program yet: it stops with a diagnostic (status 121).\n"
+"    If the host side gives up on the TD the program stops with status 122.\n"
+"  * The program must be dynamically linked (the engine is a preload\n"
+"    library). It may also be used by hand:\n"
+"      LD_PRELOAD=libtdxkit-preload.so PROGRAM   (1 GiB, GPAW 48, 1 VCPU, 2m)\n"
+"  * Programs the program starts are not TDs (LD_PRELOAD is removed from its\n"
+"    environment); a TDCALL executed outside tdx-run raises SIGILL, as on a\n"
+"    machine without TDX.\n"
+"\n"
+"Exit status: the program's; 2 for bad options; 123 if the TD cannot be\n"
+"created; 125 if tdx-run fails; 126/127 if PROGRAM cannot be executed.\n"
+"The library is found via $TDXKIT_PRELOAD, the build tree, the install\n"
+"directory, or ../lib next to tdx-run.\n";
+
+static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("tdx-run: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static int readable(const char *path)
+{
+	return path && *path && access(path, R_OK) == 0;
+}
+
+/* Where the preload library is; a static buffer for the ../lib case. */
+static const char *find_preload(void)
+{
+	static char buf[PATH_MAX];
+	const char *env = getenv("TDXKIT_PRELOAD");
+
+	if (env && *env) {
+		if (!readable(env))
+			die(EXIT_TOOL, "TDXKIT_PRELOAD=%s: %s", env, strerror(errno));
+		return env;
+	}
+#ifdef TDXKIT_PRELOAD_BUILD_PATH
+	if (readable(TDXKIT_PRELOAD_BUILD_PATH))
+		return TDXKIT_PRELOAD_BUILD_PATH;
+#endif
+#ifdef TDXKIT_PRELOAD_INSTALL_PATH
+	if (readable(TDXKIT_PRELOAD_INSTALL_PATH))
+		return TDXKIT_PRELOAD_INSTALL_PATH;
+#endif
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		char *slash = strrchr(buf, '/');
+		if (slash && (size_t)(slash - buf) + 40 < sizeof(buf)) {
+			strcpy(slash, "/../lib/libtdxkit-preload.so");
+			if (readable(buf))
+				return buf;
+		}
+	}
+	return NULL;
+}
+
+static void set(const char *name, const char *value)
+{
+	if (setenv(name, value, 1))
+		die(EXIT_TOOL, "setenv %s: %s", name, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "mem", required_argument, NULL, 'm' },
+		{ "gpaw", required_argument, NULL, 'g' },
+		{ "vcpus", required_argument, NULL, 'v' },
+		{ "l2-vms", required_argument, NULL, 'l' },
+		{ "sept", required_argument, NULL, 's' },
+		{ "trace", no_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tdx_td_config cfg;
+	const char *mem = "1G", *gpaw = "48", *vcpus = "1", *l2 = "0", *sept = "2m";
+	int trace = 0, c;
+	char why[200];
+
+	tdx_td_config_init(&cfg);
+	opterr = 0;	/* our own one-line messages */
+	/* "+": stop at the program name, its options are its own. */
+	while ((c = getopt_long(argc, argv, "+:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': mem = optarg; break;
+		case 'g': gpaw = optarg; break;
+		case 'v': vcpus = optarg; break;
+		case 'l': l2 = optarg; break;
+		case 's': sept = optarg; break;
+		case 't': trace = 1; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case ':':
+			die(EXIT_USAGE, "option %s needs a value (see --help)", argv[optind - 1]);
+		default:
+			if (optopt && optopt != '?' && optopt < 256)
+				die(EXIT_USAGE, "unknown option -%c (see --help)", optopt);
+			die(EXIT_USAGE, "unknown option %s (see --help)", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		die(EXIT_USAGE, "no program to run (usage: tdx-run [OPTIONS] -- PROGRAM [ARGS]; see --help)");
+
+	if (tdx_run_parse_size(mem, &cfg.mem_size, why, sizeof(why)))
+		die(EXIT_USAGE, "--mem: %s", why);
+	if (tdx_run_parse_gpaw(gpaw, &cfg.gpaw, why, sizeof(why)))
+		die(EXIT_USAGE, "--gpaw: %s", why);
+	if (tdx_run_parse_uint(vcpus, 1, TDX_RUN_MAX_VCPUS, &cfg.num_vcpus, why, sizeof(why)))
+		die(EXIT_USAGE, "--vcpus: %s", why);
+	if (tdx_run_parse_uint(l2, 0, TDX_RUN_MAX_L2_VMS, &cfg.num_l2_vms, why, sizeof(why)))
+		die(EXIT_USAGE, "--l2-vms: %s", why);
+	if (tdx_run_parse_sept(sept, &cfg.sept_policy, why, sizeof(why)))
+		die(EXIT_USAGE, "--sept: %s", why);
+	if (tdx_run_check(&cfg, why, sizeof(why)))
+		die(EXIT_USAGE, "--mem: %s", why);
+
+	const char *lib = find_preload();
+	if (!lib)
+		die(EXIT_TOOL, "cannot find libtdxkit-preload.so (set TDXKIT_PRELOAD to its path)");
+
+	/* Every variable is set, so nothing leaks in from an outer environment. */
+	set(TDX_RUN_ENV_MEM, mem);
+	set(TDX_RUN_ENV_GPAW, gpaw);
+	set(TDX_RUN_ENV_VCPUS, vcpus);
+	set(TDX_RUN_ENV_L2_VMS, l2);
+	set(TDX_RUN_ENV_SEPT, sept);
+	set(TDX_RUN_ENV_TRACE, trace ? "1" : "0");
+	unsetenv(TDX_RUN_ENV_TRACE_FD);
+	if (trace) {
+		/* A private copy of stderr: the trace still reaches the user when
+		 * the program redirects or closes its own stderr. */
+		int fd = dup(STDERR_FILENO);
+		if (fd < 0)
+			die(EXIT_TOOL, "dup(stderr): %s", strerror(errno));
+		char num[16];
+		snprintf(num, sizeof(num), "%d", fd);
+		set(TDX_RUN_ENV_TRACE_FD, num);
+	}
+
+	const char *old = getenv("LD_PRELOAD");
+	if (old && *old) {
+		size_t n = strlen(lib) + strlen(old) + 2;
+		char *both = malloc(n);
+		if (!both)
+			die(EXIT_TOOL, "out of memory");
+		snprintf(both, n, "%s %s", lib, old);
+		set("LD_PRELOAD", both);
+		free(both);
+	} else {
+		set("LD_PRELOAD", lib);
+	}
+#if defined(__SANITIZE_ADDRESS__)
+	/* Sanitizer builds: the (instrumented) preload library comes before the
+	 * program's ASan runtime in the link map, which ASan would refuse. */
+	const char *ao = getenv("ASAN_OPTIONS");
+	char aopts[512];
+	snprintf(aopts, sizeof(aopts), "%s%sverify_asan_link_order=0", ao ? ao : "",
+		 ao && *ao ? ":" : "");
+	set("ASAN_OPTIONS", aopts);
+#endif
+
+	execvp(argv[optind], &argv[optind]);
+	int e = errno;
+	die(e == ENOENT ? 127 : 126, "cannot execute %s: %s", argv[optind], strerror(e));
+}

@@ -161,6 +161,8 @@ struct tdx_page_state {
 	enum tdx_page_level level;	/* level of the SEPT leaf covering it */
 	int shared;			/* mapped in the shared EPT */
 };
+/* 0, or -1 if gpa (shared bit ignored) is outside TD memory. Reads only
+ * plain arrays: safe to call from a signal handler. */
 int tdx_td_page_state(const struct tdx_td *td, uint64_t gpa, struct tdx_page_state *st);
 
 /* Host (SEAMCALL-side) memory operations, used by the built-in host and by
@@ -172,6 +174,18 @@ uint64_t tdx_host_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level 
 uint64_t tdx_host_page_demote(struct tdx_td *td, uint64_t gpa);
 uint64_t tdx_host_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level);
 uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared);
+
+/* Mark a guest interrupt pending (or not) for a VCPU, as the host's
+ * posted-interrupt would: interruptible leaves (2 MiB ACCEPT) then stop
+ * part-way with RIP and RAX untouched and resume on re-execution (1.3). */
+void tdx_vcpu_set_interrupt_pending(struct tdx_td *td, unsigned vcpu, int pending);
+
+/* ---- Measurement (section 9) ----------------------------------------------
+ * Copy RTMR[index] (48 bytes) out; 0, or -1 if index >= 4. */
+int tdx_td_rtmr(const struct tdx_td *td, unsigned index, uint8_t out[TDX_MR_SIZE]);
+/* Check a REPORTMACSTRUCT against this TD's MAC key as TDG.MR.VERIFYREPORT
+ * does: TDX_SUCCESS, TDX_INVALID_CPUSVN or TDX_INVALID_REPORTMACSTRUCT. */
+uint64_t tdx_report_verify_mac(const struct tdx_td *td, const struct tdx_report_mac *mac);
 
 #ifdef __cplusplus
 }

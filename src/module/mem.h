@@ -50,10 +50,36 @@ uint64_t tdx_gpa_access(struct tdx_call *c, uint64_t gpa, uint64_t len,
 			enum tdx_access acc, int allow_shared, unsigned operand,
 			void **ptr);
 
-#endif
+/*
+ * Window layout: the private window shows GPA g at priv + g, the shared
+ * window shows GPA g | shared bit at shared + g (the shared bit is not part
+ * of the offset: both windows and the host view index the same memfd).
+ *
+ * SEPT state helpers (mem.c), for the leaves and host ops in this
+ * directory. A 2 MiB region is FREE, a PENDING or PRESENT 2 MiB leaf, or
+ * SPLIT into 4 KiB entries (read with tdx_mem_page4k). Setters keep the
+ * private window in step: RW iff PRESENT.
+ */
+enum tdx_region { TDX_REGION_FREE, TDX_REGION_PENDING, TDX_REGION_PRESENT, TDX_REGION_SPLIT };
+int tdx_mem_region_full(const struct tdx_mem *m, uint64_t region);
+enum tdx_region tdx_mem_region(const struct tdx_mem *m, uint64_t region);
+enum tdx_sept_state tdx_mem_page4k(const struct tdx_mem *m, uint64_t page);
+/* Per-4 KiB state at gpa (offset, no shared bit) and the level of its entry. */
+enum tdx_sept_state tdx_mem_state(const struct tdx_mem *m, uint64_t gpa,
+				  enum tdx_page_level *level);
+void tdx_mem_set_region(struct tdx_mem *m, uint64_t region, enum tdx_region k);
+void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t page, enum tdx_sept_state s);
+/* Demote: the region becomes 512 4 KiB entries in state s (window unchanged). */
+void tdx_mem_split(struct tdx_mem *m, uint64_t region, enum tdx_sept_state s);
+int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t page);
+void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw);
+/* Zero [off, off+len) of TD memory (hole punch, memset fallback). */
+void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len);
 
 /* The built-in host's answer to an EPT-violation TD exit (mem_host.c): map
  * (AUG) or split (DEMOTE) per the SEPT policy so that the TDCALL can be
  * re-executed. Returns 0, or -1 with a one-line reason in why. */
 int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
 			 char *why, size_t whylen);
+
+#endif

@@ -65,8 +65,9 @@ struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t 
 		td->td_ctls |= TDX_TD_CTLS_PENDING_VE_DISABLE;
 	for (unsigned i = 0; i < TDX_MAX_VCPUS; i++) {
 		td->vcpus[i].index = i;
+		/* ~0 = disabled for existing VMs, 0 for absent ones (docs/metadata-fields.md). */
 		for (unsigned vm = 0; vm <= TDX_MAX_L2_VMS; vm++)
-			td->vcpus[i].tsc_deadline[vm] = ~0ull;	/* ~0 = disabled (6.5) */
+			td->vcpus[i].tsc_deadline[vm] = vm <= cfg->num_l2_vms ? ~0ull : 0;
 	}
 	if (tdx_mem_init(&td->mem, cfg->mem_size, td->shared_bit, cfg->sept_policy, err, errlen)) {
 		free(td);

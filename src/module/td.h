@@ -28,9 +28,14 @@ struct tdx_vcpu {
 	uint8_t cpuid_user_ve;
 	uint64_t l2_ctls[1 + TDX_MAX_L2_VMS];
 	uint64_t tsc_deadline[1 + TDX_MAX_L2_VMS];
+	/* TDVPS CPUID_CONTROL (class 33): per-entry bit 0 #VE at CPL 0, bit 1 at CPL > 0. */
+	uint8_t cpuid_control[128];
 	/* A TDVMCALL in flight: the control value, for tdx_module_resume(). */
 	uint64_t vmcall_ctl;
 	int in_vmcall;
+	/* An interrupt is pending for this VCPU: interruptible leaves stop
+	 * early and are re-executed (1.3). Set by tdx_vcpu_set_interrupt_pending. */
+	int intr_pending;
 };
 
 /* Measurement state (section 9). */
@@ -38,6 +43,7 @@ struct tdx_measure {
 	uint8_t rtmr[TDX_NUM_RTMRS][TDX_MR_SIZE];
 	uint8_t mac_key[32];	/* per-TD secret: HMAC-SHA-256 key for REPORTMACSTRUCT */
 	uint8_t cpusvn[16];
+	_Atomic int rtmr_lock;	/* try-lock: contention is OPERAND_BUSY | RTMR (9.3) */
 };
 
 struct tdx_td {
@@ -45,6 +51,7 @@ struct tdx_td {
 	uint64_t shared_bit;
 	uint64_t td_ctls;
 	uint64_t notify_enables;
+	uint64_t td_uuid[4];	/* TDR.TD_UUID; metadata_td.c fills it on first read while all zero */
 	struct tdx_mem mem;
 	struct tdx_measure mr;
 	struct tdx_vcpu vcpus[TDX_MAX_VCPUS];
@@ -88,5 +95,19 @@ void tdx_inject_ve(struct tdx_call *c, uint32_t exit_reason, uint64_t qual,
 
 /* Measurement helpers (measure.c). */
 int tdx_measure_init(struct tdx_td *td, char *err, size_t errlen);
+/* SHA-384 of a || b (b may be NULL with blen 0); 0 or -1 (OpenSSL failed). */
+int tdx_sha384(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[TDX_MR_SIZE]);
+/* The modelled module's TEE_TCB_INFO (9.2); 0 or -1. */
+int tdx_measure_tee_tcb_info(struct tdx_tee_tcb_info *info);
+/* report.c: TDREPORT_STRUCT for this TD with the given REPORTDATA, MAC
+ * included; and the model's MAC over REPORTMACSTRUCT bytes 0..223. 0 or -1. */
+/* RTMR lock (measure.c): 1 if taken, 0 if another flow holds it. */
+int tdx_rtmr_trylock(struct tdx_td *td);
+void tdx_rtmr_unlock(struct tdx_td *td);
+/* rep must be 8-byte aligned (the packed struct hides that requirement). */
+int tdx_report_build(const struct tdx_td *td, const uint8_t reportdata[TDX_REPORTDATA_SIZE],
+		     struct tdx_report *rep);
+int tdx_report_mac_compute(const struct tdx_td *td, const struct tdx_report_mac *m,
+			   uint8_t out[32]);
 
 #endif

@@ -1,0 +1,367 @@
+/* fuzz_tdcall.c: random TDCALLs into the module model, in direct mode
+ * (tdx_tdcall with the built-in host) and at module level
+ * (tdx_module_tdcall + tdx_module_resume, this file playing the host).
+ *
+ * Input: byte 0 picks the TD configuration, then a sequence of calls;
+ * each call takes a mode byte, a leaf byte and per-register "kind" bytes
+ * that make most values plausible (valid leaves, known field IDs, GPAs
+ * inside TD memory) so deep paths are reached.
+ *
+ * Invariants (abort on violation), tdx-abi.md 1.3 and 2:
+ *  - DONE: RIP advanced by exactly 4 (TDX_TDCALL_LEN);
+ *  - REEXECUTE / INJECT: RIP unchanged; REEXECUTE also leaves RAX as is;
+ *  - every status the model returns (RAX on DONE, RAX of a TD exit) is a
+ *    code tdx_status_name knows.
+ * Every input starts on a freshly created TD (so a crash reproduces from
+ * its input alone); a TD the host gave up on (TD_DEAD) is recreated. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tdxkit/abi.h"
+#include "tdxkit/module.h"
+#include "tdxkit/names.h"
+
+#define MEM_SIZE (64ull << 20)
+#define MAX_CALLS 16
+#define MAX_EXITS 8	/* module-level host: exits handled per TDCALL */
+
+/* ---- input reader: runs dry into zeros -------------------------------- */
+struct input {
+	const uint8_t *p;
+	size_t n;
+};
+
+static struct input in;	/* the current input, also read by the host callbacks */
+
+static uint64_t take(unsigned bytes)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < bytes && in.n; i++, in.p++, in.n--)
+		v |= (uint64_t)*in.p << (8 * i);
+	return v;
+}
+#define U8() ((uint8_t)take(1))
+#define U16() ((uint16_t)take(2))
+#define U32() ((uint32_t)take(4))
+#define U64() take(8)
+
+/* ---- TD configurations ----------------------------------------------- */
+enum { NR_TDS = 3 };
+static struct tdx_td *tds[NR_TDS];
+
+static int host_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e);
+static int host_td_exit(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e);
+
+static void config_for(unsigned which, struct tdx_td_config *cfg)
+{
+	tdx_td_config_init(cfg);
+	cfg->mem_size = MEM_SIZE;
+	cfg->host.tdvmcall = host_tdvmcall;
+	cfg->host.td_exit = host_td_exit;
+	switch (which) {
+	case 0:	/* the default TD, smaller */
+		break;
+	case 1:	/* GPAW 52, #VE on pending pages, NO_RBP_MOD, 3 L2 VMs, 4K SEPT */
+		cfg->gpaw = 52;
+		cfg->num_vcpus = 2;
+		cfg->num_l2_vms = 3;
+		cfg->attributes = TDX_ATTR_DEBUG;
+		cfg->config_flags = TDX_CONFIG_FLAGS_NO_RBP_MOD | TDX_CONFIG_FLAGS_FLEXIBLE_PENDING_VE;
+		cfg->sept_policy = TDX_SEPT_POLICY_4K;
+		break;
+	case 2:	/* one L2 VM, flexible pending #VE */
+		cfg->num_l2_vms = 1;
+		cfg->config_flags = TDX_CONFIG_FLAGS_FLEXIBLE_PENDING_VE;
+		memset(cfg->mrconfigid, 0x5A, sizeof(cfg->mrconfigid));
+		break;
+	}
+}
+
+static struct tdx_td *get_td(unsigned which)
+{
+	if (!tds[which]) {
+		struct tdx_td_config cfg;
+		char err[256];
+
+		config_for(which, &cfg);
+		tds[which] = tdx_td_create(&cfg, err, sizeof(err));
+		if (!tds[which]) {
+			fprintf(stderr, "fuzz_tdcall: tdx_td_create(config %u): %s\n", which, err);
+			abort();
+		}
+	}
+	return tds[which];
+}
+
+static void kill_td(unsigned which)
+{
+	tdx_td_destroy(tds[which]);
+	tds[which] = NULL;
+}
+
+/* ---- plausible register values ----------------------------------------- */
+static const uint64_t known_fields[] = {
+	TDX_FIELD_TD_ATTRIBUTES, TDX_FIELD_TD_XFAM, TDX_FIELD_TD_MAX_VCPUS,
+	TDX_FIELD_TD_GPAW, TDX_FIELD_TD_CONFIG_FLAGS, TDX_FIELD_TD_TD_CTLS,
+	TDX_FIELD_TD_NUM_VCPUS, TDX_FIELD_TD_NUM_L2_VMS, TDX_FIELD_TD_NOTIFY_ENABLES,
+	TDX_FIELD_SYS_TDX_FEATURES0, TDX_FIELD_VP_VCPU_INDEX,
+	TDX_FIELD_VP_CPUID_SUPERVISOR_VE, TDX_FIELD_VP_CPUID_USER_VE,
+	TDX_FIELD_VP_L2_CTLS(0), TDX_FIELD_VP_L2_CTLS(1), TDX_FIELD_VP_L2_CTLS(3),
+	TDX_FIELD_VP_TSC_DEADLINE(1), TDX_FIELD_VP_TSC_DEADLINE(2),
+	0x8010000300000020ull,	/* TD_UUID */
+	0x111000010000000Cull,	/* TSC_FREQUENCY */
+	0x1310000300000000ull,	/* MRTD */
+	0x1310000300000040ull,	/* RTMR */
+	0x9910000300000080ull,	/* SERVTD_BINDINGS_TABLE */
+	0xA120000000000000ull,	/* CPUID_CONTROL */
+	0x2520000300000000ull,	/* L2 MSR bitmaps VM1 */
+	0x242000030000681Eull,	/* VM1 GUEST_RIP */
+	0x0800000200000000ull,	/* VENDOR_ID */
+	0x0220000200000000ull,	/* VE_INFO EXIT_REASON */
+	0x9120000300000100ull,	/* VCPU_STATE_DETAILS */
+	TDX_FIELD_ID_NULL,
+};
+static const uint8_t classes[] = { 0, 1, 2, 8, 10, 16, 17, 19, 20, 24, 25, 32, 33, 36, 37, 44, 52 };
+
+static uint64_t field_id(void)
+{
+	uint8_t how = U8();
+	uint64_t id;
+
+	if (how & 1) {
+		id = known_fields[U8() % (sizeof(known_fields) / sizeof(known_fields[0]))];
+		id += how >> 5 & 3;	/* neighbours: the next elements */
+	} else {
+		id = TDX_FIELD_ID(U8() % 3, classes[U8() % sizeof(classes)], U8() & 3, U16() & 0x7FF);
+	}
+	/* Bits the module ignores or rejects (6.1). */
+	if (how & 2)
+		id ^= TDX_FIELD_INC_SIZE | TDX_FIELD_WRITE_MASK_VALID;
+	if (how & 4)
+		id ^= TDX_FIELD_NON_ARCH;
+	if ((how & 0x18) == 0x18)
+		id |= (uint64_t)U8() << 24;	/* reserved */
+	if ((how & 0x18) == 0x10)
+		id |= (uint64_t)(U8() & 0xF) << 34;	/* LAST_ELEMENT */
+	return id;
+}
+
+/* GPAs used earlier in this input: a page accepted by one call is then
+ * a REPORT / RTMR buffer of the next. */
+static uint64_t recent_gpas[4];
+
+static uint64_t gpa(struct tdx_td *td)
+{
+	static const uint64_t aligns[] = { 1, 64, 256, 1024, 0x1000, 0x200000, 0x40000000 };
+	uint8_t how = U8();
+	uint64_t a = aligns[how % 7];
+	uint64_t g;
+
+	if (how & 0x08)
+		g = recent_gpas[U8() & 3] & TDX_PAGE_INFO_GPA_MASK & ~(a - 1);
+	else
+		g = (U32() % (MEM_SIZE / a + 1)) * a;	/* one past the end too */
+	recent_gpas[how >> 6] = g;
+
+	if (how & 0x10)
+		g |= U8() % 4;	/* ACCEPT / ATTR.WR page level bits */
+	if (how & 0x20)
+		g |= tdx_td_shared_bit(td);
+	if ((how & 0xC0) == 0xC0)
+		g ^= 1ull << (U8() & 63);
+	return g;
+}
+
+static uint64_t reg_value(struct tdx_td *td)
+{
+	switch (U8() % 8) {
+	case 0: return 0;
+	case 1: return U8();
+	case 2: return field_id();
+	case 3: return gpa(td);
+	case 4: return ~0ull;
+	case 5: return 0xFFCC;	/* Linux's TDVMCALL expose mask */
+	default: return U64();
+	}
+}
+
+static uint64_t leaf_rax(void)
+{
+	uint8_t b = U8();
+
+	if (b < 200)
+		return b % 28;			/* 0..27: every defined 1.5 leaf and the gaps */
+	if (b < 220)
+		return TDG_VM_RD | (uint64_t)(U8() & 3) << 16;	/* versions 0..3 */
+	if (b < 240)
+		return (uint64_t)U8() | (uint64_t)U8() << 16;
+	return U64();
+}
+
+/* ---- host side ---------------------------------------------------------- */
+/* A VMM answering TDVMCALLs with garbage in every register (only exposed
+ * ones may reach the guest); rarely it gives up on the TD. */
+static int host_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
+{
+	for (unsigned i = 0; i < TDX_NR_GPRS; i++) {
+		uint64_t v = U8();
+		e->vmm.gpr[i] = v & 0x80 ? U64() : v;	/* small or full garbage */
+	}
+	uint64_t x = U64();
+	for (unsigned i = 0; i < 16; i++)
+		e->vmm.xmm[i][0] = e->vmm.xmm[i][1] = x * (i + 3);
+	return U8() == 0xEE;
+}
+
+static int host_td_exit(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
+{
+	return U8() & 1 ? -1 : 0;
+}
+
+/* ---- invariants ----------------------------------------------------------- */
+static void check_status(const char *what, uint64_t status, uint64_t leaf_rax_in)
+{
+	if (tdx_status_name(status))
+		return;
+	fprintf(stderr, "fuzz_tdcall: %s: status 0x%016llx (leaf RAX 0x%llx) is not in the names table\n",
+		what, (unsigned long long)status, (unsigned long long)leaf_rax_in);
+	abort();
+}
+
+static void check_outcome(enum tdx_tdcall_outcome o, const struct tdx_regs *before,
+			  const struct tdx_regs *after)
+{
+	const char *bad = NULL;
+
+	switch (o) {
+	case TDX_OUTCOME_DONE:
+		if (after->rip != before->rip + TDX_TDCALL_LEN)
+			bad = "DONE without RIP += 4";
+		else
+			check_status("DONE", after->rax, before->rax);
+		break;
+	case TDX_OUTCOME_REEXECUTE:
+		if (after->rip != before->rip)
+			bad = "REEXECUTE moved RIP";
+		else if (after->rax != before->rax)
+			bad = "REEXECUTE changed RAX";
+		break;
+	case TDX_OUTCOME_INJECT:
+		if (after->rip != before->rip)
+			bad = "INJECT moved RIP";
+		break;
+	case TDX_OUTCOME_TD_EXIT:
+	case TDX_OUTCOME_TD_DEAD:
+		break;
+	default:
+		bad = "unknown outcome";
+	}
+	if (bad) {
+		fprintf(stderr, "fuzz_tdcall: %s: leaf RAX 0x%llx, RIP 0x%llx -> 0x%llx, RAX out 0x%llx\n",
+			bad, (unsigned long long)before->rax, (unsigned long long)before->rip,
+			(unsigned long long)after->rip, (unsigned long long)after->rax);
+		abort();
+	}
+}
+
+/* Module level: this function is the VMM around TDH.VP.ENTER. */
+static enum tdx_tdcall_outcome module_level(struct tdx_td *td, unsigned vcpu, struct tdx_regs *r)
+{
+	const struct tdx_regs start = *r;
+	struct tdx_td_exit exit;
+	struct tdx_inject inj;
+	enum tdx_tdcall_outcome o = TDX_OUTCOME_TD_DEAD;
+
+	for (unsigned n = 0; n < MAX_EXITS; n++) {
+		o = tdx_module_tdcall(td, vcpu, r, &exit, &inj);
+		if (o != TDX_OUTCOME_TD_EXIT)
+			return o;
+		check_status("TD exit", exit.status, start.rax);
+		uint32_t reason = TDX_EXIT_REASON_BASIC((uint32_t)exit.status);
+		if (reason == TDX_EXIT_TDCALL) {
+			/* Trap-like (3.1): RIP is already past the TDCALL. */
+			if (r->rip != start.rip + TDX_TDCALL_LEN) {
+				fprintf(stderr, "fuzz_tdcall: TDVMCALL exit without RIP += 4\n");
+				abort();
+			}
+			host_tdvmcall(NULL, td, vcpu, &exit);
+		} else {
+			/* Fault-like: nothing moved; maybe map something, then re-enter. */
+			if (r->rip != start.rip) {
+				fprintf(stderr, "fuzz_tdcall: fault-like exit %u moved RIP\n", reason);
+				abort();
+			}
+			switch (U8() % 4) {
+			case 0:
+				tdx_host_page_aug(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1), TDX_PAGE_2M);
+				break;
+			case 1:
+				tdx_host_page_aug(td, exit.gpa, TDX_PAGE_4K);
+				break;
+			case 2:
+				tdx_host_set_shared(td, exit.gpa, TDX_PAGE_SIZE_4K, U8() & 1);
+				break;
+			default:
+				break;
+			}
+		}
+		o = tdx_module_resume(td, vcpu, r, &exit);
+		if (o != TDX_OUTCOME_REEXECUTE)
+			return o;
+		if (r->rip != start.rip || r->rax != start.rax) {
+			fprintf(stderr, "fuzz_tdcall: resume REEXECUTE changed RIP/RAX\n");
+			abort();
+		}
+	}
+	return TDX_OUTCOME_REEXECUTE;	/* the guest would simply run it again */
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	in.p = data;
+	in.n = size;
+	memset(recent_gpas, 0, sizeof(recent_gpas));
+	unsigned which = U8() % NR_TDS;
+	/* A fresh TD per input keeps crashes reproducible from the input alone. */
+	kill_td(which);
+	struct tdx_td *td = get_td(which);
+	unsigned nvcpus = tdx_td_config(td)->num_vcpus;
+
+	for (unsigned call = 0; call < MAX_CALLS && in.n; call++) {
+		uint8_t mode = U8();
+		unsigned vcpu = (mode >> 1) % nvcpus;
+		struct tdx_regs r, before;
+
+		memset(&r, 0, sizeof(r));
+		r.rax = leaf_rax();
+		for (unsigned i = 1; i < TDX_NR_GPRS; i++)
+			r.gpr[i] = reg_value(td);
+		/* RIP/RFLAGS from the input; XMMs only matter to TDVMCALL, so a
+		 * cheap pattern keeps inputs short. */
+		r.rip = (uint64_t)U32() << (U8() & 31);
+		r.rflags = U16() | 2;
+		for (unsigned i = 0; i < 16; i++)
+			r.xmm[i][0] = r.xmm[i][1] = r.rip * (i + 1) ^ r.rcx;
+		if (mode & 0x10)
+			tdx_vcpu_set_interrupt_pending(td, vcpu, 1);
+		before = r;
+
+		enum tdx_tdcall_outcome o;
+		if (mode & 1) {
+			o = module_level(td, vcpu, &r);
+		} else {
+			struct tdx_inject inj;
+			o = tdx_tdcall(td, vcpu, &r, &inj);
+		}
+		check_outcome(o, &before, &r);
+		if (mode & 0x10)
+			tdx_vcpu_set_interrupt_pending(td, vcpu, 0);
+		if (o == TDX_OUTCOME_TD_DEAD) {
+			kill_td(which);
+			td = get_td(which);
+		}
+	}
+	return 0;
+}

@@ -1,2 +1,0 @@
-/* TEMPORARY placeholder: replaced by the guest library. */
-int tdx_guest_placeholder;

@@ -1,0 +1,267 @@
+/* mem.c: TD memory (one sparse memfd, three mappings) and the SEPT state
+ * arrays, with the guest windows kept in step with the state (mem.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "td.h"
+
+#define PAGES_PER_2M 512u
+
+/* sept2m[] codes. 0 must be the host's initial mapping (issue: a 64 GiB
+ * TD touches no state page at creation), resolved per policy on read. */
+enum { R_INIT = 0, R_FREE_C, R_PENDING_C, R_PRESENT_C, R_SPLIT_C };
+/* sept4k[] codes; 0 = initial 4 KiB PENDING leaf. */
+enum { P_PENDING_C = 0, P_FREE_C, P_PRESENT_C };
+
+static void *map_state(uint64_t bytes)
+{
+	/* Anonymous NORESERVE: pages materialise only when written. */
+	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void *map_file(int fd, uint64_t size, int prot)
+{
+	void *p = mmap(NULL, size, prot, MAP_SHARED | MAP_NORESERVE, fd, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void unmap(void *p, uint64_t bytes)
+{
+	if (p)
+		munmap(p, bytes ? bytes : 1);
+}
+
+static uint64_t nr_regions(uint64_t size)
+{
+	return (size + TDX_PAGE_SIZE_2M - 1) / TDX_PAGE_SIZE_2M;
+}
+
+int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
+		 enum tdx_sept_policy policy, char *err, size_t errlen)
+{
+	uint64_t pages = size / TDX_PAGE_SIZE_4K, regions = nr_regions(size);
+
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	m->size = size;
+	m->shared_bit = shared_bit;
+	m->policy = policy;
+	m->fd = memfd_create("tdxkit-td-mem", MFD_CLOEXEC);
+	if (m->fd < 0) {
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	/* ftruncate leaves the file sparse: no memory until a page is touched. */
+	if (ftruncate(m->fd, (off_t)size)) {
+		snprintf(err, errlen, "ftruncate(0x%llx): %s", (unsigned long long)size,
+			 strerror(errno));
+		goto fail;
+	}
+	m->host = map_file(m->fd, size, PROT_READ | PROT_WRITE);
+	m->priv = map_file(m->fd, size, PROT_NONE);
+	m->shared = map_file(m->fd, size, PROT_NONE);
+	m->sept2m = map_state(regions);
+	m->sept4k = map_state(pages);
+	m->accept_ctr = map_state(regions * sizeof(uint16_t));
+	m->shared_map = map_state(pages);
+	if (!m->host || !m->priv || !m->shared || !m->sept2m || !m->sept4k ||
+	    !m->accept_ctr || !m->shared_map) {
+		snprintf(err, errlen, "cannot map 3 x 0x%llx bytes of TD memory: %s",
+			 (unsigned long long)size, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	tdx_mem_fini(m);
+	return -1;
+}
+
+void tdx_mem_fini(struct tdx_mem *m)
+{
+	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
+
+	unmap(m->host, m->size);
+	unmap(m->priv, m->size);
+	unmap(m->shared, m->size);
+	unmap(m->sept2m, regions);
+	unmap(m->sept4k, pages);
+	unmap(m->accept_ctr, regions * sizeof(uint16_t));
+	unmap(m->shared_map, pages);
+	if (m->fd >= 0)
+		close(m->fd);
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+}
+
+void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w)
+{
+	w->private_base = td->mem.priv;
+	w->shared_base = td->mem.shared;
+	w->size = td->mem.size;
+}
+
+void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
+{
+	uint64_t off = gpa & ~td->shared_bit;
+
+	if (off >= td->mem.size || len > td->mem.size - off)
+		return NULL;
+	return td->mem.host + off;
+}
+
+int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa)
+{
+	/* 8.1: nothing at or above 2^GPAW (bits 51:48 clear for GPAW 48). */
+	return gpa < (td->shared_bit << 1);
+}
+
+/* ---- state ------------------------------------------------------------- */
+
+int tdx_mem_region_full(const struct tdx_mem *m, uint64_t r)
+{
+	return (r + 1) * TDX_PAGE_SIZE_2M <= m->size;
+}
+
+enum tdx_region tdx_mem_region(const struct tdx_mem *m, uint64_t r)
+{
+	if (r >= nr_regions(m->size))
+		return TDX_REGION_FREE;
+	switch (m->sept2m[r]) {
+	case R_INIT:
+		/* Initial host mapping (issue): 2 MiB leaves where a whole region
+		 * fits under POLICY_2M, 4 KiB leaves everywhere else. */
+		return m->policy == TDX_SEPT_POLICY_2M && tdx_mem_region_full(m, r) ?
+			TDX_REGION_PENDING : TDX_REGION_SPLIT;
+	case R_FREE_C:
+		return TDX_REGION_FREE;
+	case R_PENDING_C:
+		return TDX_REGION_PENDING;
+	case R_PRESENT_C:
+		return TDX_REGION_PRESENT;
+	default:
+		return TDX_REGION_SPLIT;
+	}
+}
+
+enum tdx_sept_state tdx_mem_page4k(const struct tdx_mem *m, uint64_t p)
+{
+	if (p >= m->size / TDX_PAGE_SIZE_4K)
+		return TDX_SEPT_FREE;
+	switch (m->sept4k[p]) {
+	case P_PENDING_C:
+		return TDX_SEPT_PENDING;
+	case P_PRESENT_C:
+		return TDX_SEPT_PRESENT;
+	default:
+		return TDX_SEPT_FREE;
+	}
+}
+
+enum tdx_sept_state tdx_mem_state(const struct tdx_mem *m, uint64_t gpa,
+				  enum tdx_page_level *level)
+{
+	uint64_t r = gpa / TDX_PAGE_SIZE_2M;
+	enum tdx_region k = tdx_mem_region(m, r);
+
+	if (level)
+		*level = k == TDX_REGION_SPLIT ? TDX_PAGE_4K : TDX_PAGE_2M;
+	switch (k) {
+	case TDX_REGION_PENDING:
+		return TDX_SEPT_PENDING;
+	case TDX_REGION_PRESENT:
+		return TDX_SEPT_PRESENT;
+	case TDX_REGION_SPLIT:
+		return tdx_mem_page4k(m, gpa / TDX_PAGE_SIZE_4K);
+	default:
+		return TDX_SEPT_FREE;
+	}
+}
+
+/* The private window shows a page iff it is PRESENT (issue). mprotect can
+ * only fail here on vm.max_map_count exhaustion; the state stays right. */
+static void protect_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
+{
+	if (off >= m->size)
+		return;
+	if (len > m->size - off)
+		len = m->size - off;
+	mprotect(m->priv + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
+}
+
+void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
+{
+	mprotect(m->shared + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
+}
+
+void tdx_mem_set_region(struct tdx_mem *m, uint64_t r, enum tdx_region k)
+{
+	static const uint8_t code[] = {
+		[TDX_REGION_FREE] = R_FREE_C, [TDX_REGION_PENDING] = R_PENDING_C,
+		[TDX_REGION_PRESENT] = R_PRESENT_C, [TDX_REGION_SPLIT] = R_SPLIT_C,
+	};
+	enum tdx_region old = tdx_mem_region(m, r);
+
+	m->sept2m[r] = code[k];
+	m->accept_ctr[r] = 0;	/* any change of the 2 MiB entry ends a partial accept */
+	if (k == TDX_REGION_SPLIT)
+		return;		/* caller sets the 4 KiB entries and their windows */
+	if (k == TDX_REGION_PRESENT || old == TDX_REGION_PRESENT || old == TDX_REGION_SPLIT)
+		protect_priv(m, r * TDX_PAGE_SIZE_2M, TDX_PAGE_SIZE_2M, k == TDX_REGION_PRESENT);
+}
+
+void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t p, enum tdx_sept_state s)
+{
+	enum tdx_sept_state old = tdx_mem_page4k(m, p);
+
+	m->sept4k[p] = s == TDX_SEPT_PRESENT ? P_PRESENT_C :
+		       s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C;
+	if ((old == TDX_SEPT_PRESENT) != (s == TDX_SEPT_PRESENT))
+		protect_priv(m, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K, s == TDX_SEPT_PRESENT);
+}
+
+void tdx_mem_split(struct tdx_mem *m, uint64_t r, enum tdx_sept_state s)
+{
+	uint64_t first = r * PAGES_PER_2M, n = m->size / TDX_PAGE_SIZE_4K - first;
+	uint8_t c = s == TDX_SEPT_PRESENT ? P_PRESENT_C :
+		    s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C;
+
+	if (n > PAGES_PER_2M)
+		n = PAGES_PER_2M;
+	/* The window already matches: every 4 KiB leaf keeps the 2 MiB state. */
+	memset(m->sept4k + first, c, n);
+	m->sept2m[r] = R_SPLIT_C;
+	m->accept_ctr[r] = 0;
+}
+
+int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t p)
+{
+	return p < m->size / TDX_PAGE_SIZE_4K && m->shared_map[p];
+}
+
+void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
+{
+	/* Punching a hole frees the pages: the next touch reads fresh zeroes,
+	 * with no copying and no RSS (issue: accept zeroes cheaply). */
+	if (fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		      (off_t)off, (off_t)len) == 0)
+		return;
+	memset(m->host + off, 0, len);
+}
+
+int tdx_td_page_state(const struct tdx_td *td, uint64_t gpa, struct tdx_page_state *st)
+{
+	uint64_t off = gpa & ~td->shared_bit;
+
+	if (off >= td->mem.size)
+		return -1;
+	st->sept = tdx_mem_state(&td->mem, off, &st->level);
+	st->shared = tdx_mem_is_shared(&td->mem, off / TDX_PAGE_SIZE_4K);
+	return 0;
+}

@@ -1,0 +1,264 @@
+/* mem_host.c: the host side of TD memory: the SEAMCALL-like page operations
+ * (TDH.MEM.PAGE.AUG/DEMOTE/REMOVE), the shared-EPT mapping, and the
+ * built-in host's answer to EPT-violation TD exits (section 8.2, 11).
+ *
+ * Model simplifications, on purpose: no BLOCK/TRACK steps before DEMOTE and
+ * REMOVE, and the 4 KiB SEPT table under a 2 MiB entry is implicit (a 4 KiB
+ * AUG under a FREE 2 MiB entry adds it, where the real module would say
+ * TDX_EPT_WALK_FAILED until TDH.MEM.SEPT.ADD). */
+#include <stdio.h>
+
+#include "td.h"
+
+#define PAGES_PER_2M 512u
+
+static const uint64_t BAD_RCX = TDX_OPERAND_INVALID | TDX_OPND_RCX;
+
+/* Common checks of a page_info-style GPA operand (as in TDH.MEM.PAGE.*:
+ * level 0/1, aligned, private, inside the model's backing). */
+static uint64_t check_gpa(const struct tdx_td *td, uint64_t gpa, unsigned level)
+{
+	uint64_t size = level == TDX_PAGE_2M ? TDX_PAGE_SIZE_2M : TDX_PAGE_SIZE_4K;
+
+	if (level > TDX_PAGE_2M || (gpa & (size - 1)) || !tdx_gpa_valid(td, gpa) ||
+	    (gpa & td->shared_bit))
+		return BAD_RCX;
+	/* A real host could AUG any GPA; the model has no backing beyond
+	 * mem_size, so it refuses (nearest status: address range error). */
+	if (gpa >= td->mem.size || size > td->mem.size - gpa)
+		return TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPND_RCX;
+	return TDX_SUCCESS;
+}
+
+/* Private and shared mappings share one backing page per GPA in the model,
+ * so a page is never both: mapping one side drops the other, content lost. */
+static void drop_shared(struct tdx_mem *m, uint64_t off, uint64_t len)
+{
+	uint64_t first = off / TDX_PAGE_SIZE_4K, n = len / TDX_PAGE_SIZE_4K;
+	int any = 0;
+
+	for (uint64_t i = 0; i < n; i++)
+		if (m->shared_map[first + i]) {
+			m->shared_map[first + i] = 0;
+			any = 1;
+		}
+	if (any) {
+		tdx_mem_protect_shared(m, off, len, 0);
+		tdx_mem_zero(m, off, len);
+	}
+}
+
+uint64_t tdx_host_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+{
+	struct tdx_mem *m = &td->mem;
+	uint64_t st = check_gpa(td, gpa, level), r = gpa / TDX_PAGE_SIZE_2M;
+	enum tdx_region k;
+
+	if (st)
+		return st;
+	k = tdx_mem_region(m, r);
+	if (level == TDX_PAGE_2M) {
+		/* Only a FREE 2 MiB entry takes a 2 MiB page; a split one is a
+		 * non-free non-leaf (TDX_EPT_ENTRY_NOT_FREE, MOD tdh_mem_page_aug.c). */
+		if (k != TDX_REGION_FREE)
+			return TDX_EPT_ENTRY_NOT_FREE | TDX_OPND_RCX;
+		drop_shared(m, gpa, TDX_PAGE_SIZE_2M);
+		tdx_mem_set_region(m, r, TDX_REGION_PENDING);
+		return TDX_SUCCESS;
+	}
+	if (k == TDX_REGION_PENDING || k == TDX_REGION_PRESENT)
+		return TDX_EPT_WALK_FAILED | TDX_OPND_RCX;	/* walk stops at the 2 MiB leaf */
+	if (k == TDX_REGION_FREE)
+		tdx_mem_split(m, r, TDX_SEPT_FREE);	/* implicit SEPT.ADD */
+	if (tdx_mem_page4k(m, gpa / TDX_PAGE_SIZE_4K) != TDX_SEPT_FREE)
+		return TDX_EPT_ENTRY_NOT_FREE | TDX_OPND_RCX;
+	drop_shared(m, gpa, TDX_PAGE_SIZE_4K);
+	tdx_mem_set_page4k(m, gpa / TDX_PAGE_SIZE_4K, TDX_SEPT_PENDING);
+	return TDX_SUCCESS;
+}
+
+uint64_t tdx_host_page_demote(struct tdx_td *td, uint64_t gpa)
+{
+	struct tdx_mem *m = &td->mem;
+	uint64_t st = check_gpa(td, gpa, TDX_PAGE_2M), r = gpa / TDX_PAGE_SIZE_2M;
+
+	if (st)
+		return st;
+	switch (tdx_mem_region(m, r)) {
+	case TDX_REGION_PENDING:
+		/* A partial interruptible accept is dropped: the 4 KiB leaves
+		 * are PENDING and get zeroed again when accepted. */
+		tdx_mem_split(m, r, TDX_SEPT_PENDING);
+		return TDX_SUCCESS;
+	case TDX_REGION_PRESENT:
+		tdx_mem_split(m, r, TDX_SEPT_PRESENT);
+		return TDX_SUCCESS;
+	default:
+		/* FREE and split entries are not leaves (MOD tdh_mem_page_demote.c). */
+		return TDX_EPT_ENTRY_NOT_LEAF | TDX_OPND_RCX;
+	}
+}
+
+uint64_t tdx_host_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+{
+	struct tdx_mem *m = &td->mem;
+	uint64_t st = check_gpa(td, gpa, level), r = gpa / TDX_PAGE_SIZE_2M;
+	enum tdx_region k;
+
+	if (st)
+		return st;
+	k = tdx_mem_region(m, r);
+	if (level == TDX_PAGE_2M) {
+		if (k == TDX_REGION_SPLIT)
+			return TDX_EPT_ENTRY_NOT_LEAF | TDX_OPND_RCX;
+		if (k == TDX_REGION_FREE)	/* nearest status for "nothing mapped" */
+			return TDX_EPT_ENTRY_FREE | TDX_OPND_RCX;
+		tdx_mem_set_region(m, r, TDX_REGION_FREE);
+		tdx_mem_zero(m, gpa, TDX_PAGE_SIZE_2M);
+		return TDX_SUCCESS;
+	}
+	if (k != TDX_REGION_SPLIT)	/* 2 MiB leaf or no 4 KiB table: walk stops above */
+		return TDX_EPT_WALK_FAILED | TDX_OPND_RCX;
+	if (tdx_mem_page4k(m, gpa / TDX_PAGE_SIZE_4K) == TDX_SEPT_FREE)
+		return TDX_EPT_ENTRY_FREE | TDX_OPND_RCX;
+	tdx_mem_set_page4k(m, gpa / TDX_PAGE_SIZE_4K, TDX_SEPT_FREE);
+	tdx_mem_zero(m, gpa, TDX_PAGE_SIZE_4K);
+	return TDX_SUCCESS;
+}
+
+/* Drop the private mapping of every page in [off, off+len) (a host's
+ * implicit conversion to shared): whole 2 MiB leaves go at once, partly
+ * covered ones are split first. */
+static void drop_private(struct tdx_mem *m, uint64_t off, uint64_t len)
+{
+	uint64_t end = off + len;
+
+	for (uint64_t a = off; a < end;) {
+		uint64_t r = a / TDX_PAGE_SIZE_2M, rbase = r * TDX_PAGE_SIZE_2M;
+		uint64_t rend = rbase + TDX_PAGE_SIZE_2M;
+		enum tdx_region k = tdx_mem_region(m, r);
+
+		if (k == TDX_REGION_FREE) {
+			a = rend;
+			continue;
+		}
+		if (k != TDX_REGION_SPLIT && a == rbase && end >= rend) {
+			tdx_mem_set_region(m, r, TDX_REGION_FREE);
+			a = rend;
+			continue;
+		}
+		if (k != TDX_REGION_SPLIT)
+			tdx_mem_split(m, r, k == TDX_REGION_PRESENT ? TDX_SEPT_PRESENT : TDX_SEPT_PENDING);
+		for (; a < end && a < rend; a += TDX_PAGE_SIZE_4K)
+			tdx_mem_set_page4k(m, a / TDX_PAGE_SIZE_4K, TDX_SEPT_FREE);
+	}
+}
+
+/* Set shared_map to `to` for n pages from `first`; every page that changes
+ * side loses its content (maximal runs are zeroed at once). */
+static void flip_shared(struct tdx_mem *m, uint64_t first, uint64_t n, uint8_t to)
+{
+	for (uint64_t i = 0; i < n;) {
+		uint64_t j = i;
+
+		while (j < n && m->shared_map[first + j] != to)
+			m->shared_map[first + j++] = to;
+		if (j > i)
+			tdx_mem_zero(m, (first + i) * TDX_PAGE_SIZE_4K, (j - i) * TDX_PAGE_SIZE_4K);
+		while (j < n && m->shared_map[first + j] == to)
+			j++;
+		i = j;
+	}
+}
+
+uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared)
+{
+	struct tdx_mem *m = &td->mem;
+	uint64_t off = gpa & ~td->shared_bit;
+
+	/* Not a SEAMCALL (the host owns the shared EPT); statuses follow the
+	 * module's operand conventions: RCX = GPA, RDX = length. */
+	if ((off & (TDX_PAGE_SIZE_4K - 1)) || !tdx_gpa_valid(td, gpa))
+		return TDX_OPERAND_INVALID | TDX_OPND_RCX;
+	if (len & (TDX_PAGE_SIZE_4K - 1))
+		return TDX_OPERAND_INVALID | TDX_OPND_RDX;
+	if (off >= m->size || len > m->size - off)
+		return TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPND_RCX;
+	if (!len)
+		return TDX_SUCCESS;
+
+	if (shared)
+		drop_private(m, off, len);
+	flip_shared(m, off / TDX_PAGE_SIZE_4K, len / TDX_PAGE_SIZE_4K, !!shared);
+	tdx_mem_protect_shared(m, off, len, shared);
+	return TDX_SUCCESS;
+}
+
+void tdx_vcpu_set_interrupt_pending(struct tdx_td *td, unsigned vcpu, int pending)
+{
+	if (vcpu < TDX_MAX_VCPUS)
+		td->vcpus[vcpu].intr_pending = !!pending;
+}
+
+/* ---- the built-in host --------------------------------------------------- */
+
+/* Map the faulting page the way the initial mapping would (issue: policy):
+ * a 2 MiB leaf where a whole free region lies in memory under POLICY_2M,
+ * else the 4 KiB page. */
+static uint64_t aug_per_policy(struct tdx_td *td, uint64_t gpa)
+{
+	struct tdx_mem *m = &td->mem;
+	uint64_t r = gpa / TDX_PAGE_SIZE_2M;
+
+	if (tdx_mem_region(m, r) == TDX_REGION_FREE && m->policy == TDX_SEPT_POLICY_2M &&
+	    tdx_mem_region_full(m, r))
+		return tdx_host_page_aug(td, r * TDX_PAGE_SIZE_2M, TDX_PAGE_2M);
+	return tdx_host_page_aug(td, gpa & ~(TDX_PAGE_SIZE_4K - 1), TDX_PAGE_4K);
+}
+
+int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
+			 char *why, size_t whylen)
+{
+	struct tdx_mem *m = &td->mem;
+	uint64_t gpa = exit->gpa, eeq = exit->ext_exit_qual, st;
+	unsigned type = eeq & 0xF, req_level = (eeq >> 32) & 0x7;
+
+	if (gpa & td->shared_bit) {
+		snprintf(why, whylen, "EPT violation on shared GPA 0x%llx: the built-in host "
+			 "maps shared memory only on request", (unsigned long long)gpa);
+		return -1;
+	}
+	if (type == TDX_EEQ_PENDING_EPT_VIOLATION) {
+		/* What KVM does too (8.2): the guest used memory before accepting it. */
+		snprintf(why, whylen, "the TD accessed GPA 0x%llx before accepting it",
+			 (unsigned long long)gpa);
+		return -1;
+	}
+	if (gpa >= m->size) {
+		snprintf(why, whylen, "EPT violation at GPA 0x%llx beyond the TD's memory "
+			 "(size 0x%llx): the host cannot map it",
+			 (unsigned long long)gpa, (unsigned long long)m->size);
+		return -1;
+	}
+
+	enum tdx_region k = tdx_mem_region(m, gpa / TDX_PAGE_SIZE_2M);
+	enum tdx_sept_state s = tdx_mem_state(m, gpa, NULL);
+
+	if (type == TDX_EEQ_ACCEPT && req_level == TDX_PAGE_4K && k == TDX_REGION_PENDING)
+		st = tdx_host_page_demote(td, gpa & ~(TDX_PAGE_SIZE_2M - 1));
+	else if (s == TDX_SEPT_FREE)
+		st = aug_per_policy(td, gpa);
+	else if (s == TDX_SEPT_PRESENT)
+		return 0;	/* already mapped: a spurious exit, just resume */
+	else {
+		snprintf(why, whylen, "the TD accessed GPA 0x%llx before accepting it",
+			 (unsigned long long)gpa);
+		return -1;
+	}
+	if (st != TDX_SUCCESS) {
+		snprintf(why, whylen, "the host could not map GPA 0x%llx: status 0x%016llx",
+			 (unsigned long long)gpa, (unsigned long long)st);
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,232 @@
+/* metadata.c: the generic metadata engine (field-ID checks, lookup, masks,
+ * next-field iteration), driven by the tables in metadata_{sys,td,vp}.c.
+ * Semantics: docs/metadata-fields.md 4-5 and tdx-abi.md 6.1-6.2. */
+#include <string.h>
+
+#include "metadata.h"
+
+#define CTX_MASK (0x7ull << TDX_FIELD_CONTEXT_SHIFT)
+#define CODE_MASK 0xFFFFFFull
+/* LAST_ELEMENT_IN_FIELD (37:34) and LAST_FIELD_IN_SEQUENCE (46:38). */
+#define SEQ_MASK (0x1FFFull << 34)
+
+uint64_t tdx_md_force_context(uint64_t id, unsigned ctx)
+{
+	return (id & ~CTX_MASK) | ((uint64_t)ctx << TDX_FIELD_CONTEXT_SHIFT);
+}
+
+int tdx_md_is_null_id(uint64_t id)
+{
+	return (id | CTX_MASK) == TDX_FIELD_ID_NULL;
+}
+
+/* Single-element access (5): reserved bits and the sequence fields must be
+ * 0; size code, INC_SIZE, WRITE_MASK_VALID, context and NON_ARCH are ignored. */
+uint64_t tdx_md_check_single(uint64_t id)
+{
+	if ((id & TDX_FIELD_RSVD_MASK) || (id & SEQ_MASK))
+		return TDX_METADATA_FIELD_ID_INCORRECT;
+	return TDX_SUCCESS;
+}
+
+uint64_t tdx_md_elem_size_mask(uint64_t id)
+{
+	unsigned bits = 8u << TDX_FIELD_ELEM_SIZE(id);
+	return bits == 64 ? ~0ull : (1ull << bits) - 1;
+}
+
+static unsigned row_stride(const struct tdx_md_field *f)
+{
+	return (f->id & TDX_FIELD_INC_SIZE) ? 2 : 1;	/* VMCS rows step by 2 (4.2) */
+}
+
+/* Rows of L2 VM n exist only when the TD has at least n L2 VMs (4.3: the
+ * module trims its tables by the missing VMs). */
+static int row_present(const struct tdx_td *td, const struct tdx_md_field *f)
+{
+	return f->vm == 0 || f->vm <= td->cfg.num_l2_vms;
+}
+
+const struct tdx_md_field *tdx_md_lookup(const struct tdx_td *td, const struct tdx_md_context *mc,
+					 uint64_t id, unsigned *elem)
+{
+	unsigned cls = TDX_FIELD_CLASS(id);
+	uint32_t code = TDX_FIELD_CODE(id);
+
+	for (size_t i = 0; i < mc->nrows; i++) {
+		const struct tdx_md_field *f = &mc->rows[i];
+		if (TDX_FIELD_CLASS(f->id) != cls || !row_present(td, f))
+			continue;
+		if (f->flags & TDX_MD_WHOLE_CLASS) {
+			*elem = 0;
+			return f;
+		}
+		uint32_t base = TDX_FIELD_CODE(f->id), stride = row_stride(f);
+		if (code < base || code >= base + f->num * stride)
+			continue;
+		if ((code - base) % stride)
+			return NULL;	/* "high" half of a VMCS field (2.4) */
+		*elem = (code - base) / stride;
+		return f;
+	}
+	return NULL;
+}
+
+static void *mem_base(struct tdx_call *c, const struct tdx_md_field *f)
+{
+	if (f->store == TDX_MD_TD_MEM)
+		return c->td;
+	if (f->store == TDX_MD_VCPU_MEM)
+		return c->vcpu;
+	return NULL;
+}
+
+/* The element's full current value (before the read mask). */
+static uint64_t elem_get(struct tdx_call *c, const struct tdx_md_field *f, unsigned elem)
+{
+	uint64_t v = 0;
+	unsigned char *base;
+
+	switch (f->store) {
+	case TDX_MD_CONST:
+		v = f->value;
+		break;
+	case TDX_MD_FN:
+		v = f->get(c, f, elem);
+		break;
+	case TDX_MD_TD_MEM:
+	case TDX_MD_VCPU_MEM:
+		base = mem_base(c, f);
+		memcpy(&v, base + f->offset + (size_t)elem * f->width, f->width);	/* x86-64: LE */
+		break;
+	default:
+		break;
+	}
+	return v & tdx_md_elem_size_mask(f->id);
+}
+
+/* Stores the merged value. TD-scope fields are shared by all VCPUs: the
+ * module compare-exchanges them against the value it merged from and
+ * reports a race as OPERAND_BUSY | METADATA_FIELD (1.1 step 6). */
+static uint64_t elem_set(struct tdx_call *c, const struct tdx_md_field *f, unsigned elem,
+			 uint64_t cur, uint64_t v)
+{
+	unsigned char *p = mem_base(c, f);
+
+	if (!p)
+		return TDX_METADATA_FIELD_NOT_WRITABLE;
+	p += f->offset + (size_t)elem * f->width;
+	if (f->store == TDX_MD_TD_MEM && f->width == 8) {	/* width = element size (self-check) */
+		if (!__atomic_compare_exchange_n((uint64_t *)(void *)p, &cur, v, 0, __ATOMIC_SEQ_CST,
+						 __ATOMIC_SEQ_CST))
+			return tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_METADATA_FIELD);
+		return TDX_SUCCESS;
+	}
+	memcpy(p, &v, f->width);
+	return TDX_SUCCESS;
+}
+
+static const struct tdx_md_field *next_readable_row(const struct tdx_td *td,
+						    const struct tdx_md_context *mc, size_t from)
+{
+	for (size_t i = from; i < mc->nrows; i++)
+		if (mc->rows[i].rd_mask && row_present(td, &mc->rows[i]))
+			return &mc->rows[i];
+	return NULL;
+}
+
+uint64_t tdx_md_first_id(const struct tdx_td *td, const struct tdx_md_context *mc)
+{
+	const struct tdx_md_field *f = next_readable_row(td, mc, 0);
+	return f ? f->id : TDX_FIELD_ID_NULL;
+}
+
+/* 4.2: the next element of the same row keeps the caller's ID bits (only the
+ * field code advances); past the row's end the next readable row's table ID. */
+uint64_t tdx_md_next_id(const struct tdx_td *td, const struct tdx_md_context *mc, uint64_t id)
+{
+	unsigned elem;
+
+	id = tdx_md_force_context(id, mc->ctx);
+	const struct tdx_md_field *f = tdx_md_lookup(td, mc, id, &elem);
+	if (!f)
+		return TDX_FIELD_ID_NULL;
+	if (!(f->flags & TDX_MD_WHOLE_CLASS) && elem + 1 < f->num)
+		return (id & ~CODE_MASK) | (TDX_FIELD_CODE(id) + row_stride(f));
+	f = next_readable_row(td, mc, (size_t)(f - mc->rows) + 1);
+	return f ? f->id : TDX_FIELD_ID_NULL;
+}
+
+/* Read path order (5): null ID -> single-element check -> lookup -> read mask. */
+uint64_t tdx_md_guest_read(struct tdx_call *c, const struct tdx_md_context *mc, uint64_t id,
+			   int null_ok, uint64_t *value, uint64_t *next)
+{
+	unsigned elem;
+	uint64_t st;
+
+	id = tdx_md_force_context(id, mc->ctx);
+	if (null_ok && tdx_md_is_null_id(id)) {
+		*next = tdx_md_first_id(c->td, mc);
+		return TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT;
+	}
+	if ((st = tdx_md_check_single(id)) != TDX_SUCCESS)
+		return st;
+	const struct tdx_md_field *f = tdx_md_lookup(c->td, mc, id, &elem);
+	if (!f)
+		return TDX_METADATA_FIELD_ID_INCORRECT;
+	if (!f->rd_mask)
+		return TDX_METADATA_FIELD_NOT_READABLE;
+	*value = elem_get(c, f, elem) & f->rd_mask;
+	*next = tdx_md_next_id(c->td, mc, id);
+	return TDX_SUCCESS;
+}
+
+/* Write path order (1.1, 2.3): lookup -> effective mask (NOT_WRITABLE) ->
+ * forbidden bits unchanged (VALUE_NOT_VALID) -> merge -> field hook -> store. */
+uint64_t tdx_md_guest_write(struct tdx_call *c, const struct tdx_md_context *mc, uint64_t id,
+			    uint64_t value, uint64_t mask, uint64_t *old)
+{
+	unsigned elem;
+	uint64_t st;
+
+	id = tdx_md_force_context(id, mc->ctx);
+	if ((st = tdx_md_check_single(id)) != TDX_SUCCESS)
+		return st;
+	const struct tdx_md_field *f = tdx_md_lookup(c->td, mc, id, &elem);
+	if (!f)
+		return TDX_METADATA_FIELD_ID_INCORRECT;
+	uint64_t eff = f->wr_mask & mask;
+	if (!eff)
+		return TDX_METADATA_FIELD_NOT_WRITABLE;
+	uint64_t cur = elem_get(c, f, elem);	/* zero-extended to 64 bits */
+	/* Bits the guest selects but may not write must keep their value. */
+	if ((value ^ cur) & mask & ~f->wr_mask)
+		return TDX_METADATA_FIELD_VALUE_NOT_VALID;
+	uint64_t nv = (cur & ~eff) | (value & eff);
+	if (f->check && (st = f->check(c, f, elem, cur, nv)) != TDX_SUCCESS)
+		return st;
+	if ((st = elem_set(c, f, elem, cur, nv)) != TDX_SUCCESS)
+		return st;
+	*old = cur & f->rd_mask;
+	return TDX_SUCCESS;
+}
+
+long tdx_md_table_check(const struct tdx_md_context *mc)
+{
+	for (size_t i = 0; i < mc->nrows; i++) {
+		const struct tdx_md_field *f = &mc->rows[i];
+		uint64_t sm = tdx_md_elem_size_mask(f->id);
+		int mem = f->store == TDX_MD_TD_MEM || f->store == TDX_MD_VCPU_MEM;
+		int bad = TDX_FIELD_CONTEXT(f->id) != mc->ctx || f->num == 0 ||
+			  (f->rd_mask & ~sm) || (f->wr_mask & ~sm) ||
+			  (f->wr_mask && (!mem || f->width != (1u << TDX_FIELD_ELEM_SIZE(f->id)))) ||
+			  (f->rd_mask && f->store == TDX_MD_NONE) ||
+			  (f->store == TDX_MD_FN && !f->get) ||
+			  (f->id & (TDX_FIELD_RSVD_MASK | SEQ_MASK)) ||
+			  (mem && (f->width == 0 || f->width > 8 ||
+				   (size_t)f->num * f->width > f->size));
+		if (bad)
+			return (long)i;
+	}
+	return -1;
+}

@@ -1,2 +1,0 @@
-/* TEMPORARY placeholder: replaced by the trap engine. */
-int tdx_trap_placeholder;

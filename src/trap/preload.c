@@ -1,0 +1,145 @@
+/* preload.c: libtdxkit-preload.so. Its constructor turns the process into
+ * a TD before main(): it creates the TD from the TDXKIT_RUN_* variables
+ * that tdx-run sets (defaults when loaded by hand with LD_PRELOAD), starts
+ * the trap engine and tells the program where TD memory is. Built only
+ * into the preload library (TDXKIT_PRELOAD); empty in libtdxkit-trap.a. */
+#ifdef TDXKIT_PRELOAD
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "runcfg.h"
+#include "trap_int.h"
+
+static struct tdx_td *preload_td;
+
+static void __attribute__((noreturn, format(printf, 1, 2))) config_fail(const char *fmt, ...)
+{
+	char msg[320];
+	va_list ap;
+	int n = snprintf(msg, sizeof(msg), "tdx-run: ");
+
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	strcat(msg, "\n");
+	if (write(STDERR_FILENO, msg, strlen(msg)) < 0)
+		_exit(TDX_TRAP_EXIT_CONFIG);
+	_exit(TDX_TRAP_EXIT_CONFIG);
+}
+
+static void config_from_env(struct tdx_td_config *cfg, int *trace_fd)
+{
+	const char *v;
+	char why[200];
+
+	tdx_td_config_init(cfg);
+	*trace_fd = -1;
+	if ((v = getenv(TDX_RUN_ENV_MEM)) && tdx_run_parse_size(v, &cfg->mem_size, why, sizeof(why)))
+		config_fail("%s: %s", TDX_RUN_ENV_MEM, why);
+	if ((v = getenv(TDX_RUN_ENV_GPAW)) && tdx_run_parse_gpaw(v, &cfg->gpaw, why, sizeof(why)))
+		config_fail("%s: %s", TDX_RUN_ENV_GPAW, why);
+	if ((v = getenv(TDX_RUN_ENV_VCPUS)) &&
+	    tdx_run_parse_uint(v, 1, TDX_RUN_MAX_VCPUS, &cfg->num_vcpus, why, sizeof(why)))
+		config_fail("%s: %s", TDX_RUN_ENV_VCPUS, why);
+	if ((v = getenv(TDX_RUN_ENV_L2_VMS)) &&
+	    tdx_run_parse_uint(v, 0, TDX_RUN_MAX_L2_VMS, &cfg->num_l2_vms, why, sizeof(why)))
+		config_fail("%s: %s", TDX_RUN_ENV_L2_VMS, why);
+	if ((v = getenv(TDX_RUN_ENV_SEPT)) && tdx_run_parse_sept(v, &cfg->sept_policy, why, sizeof(why)))
+		config_fail("%s: %s", TDX_RUN_ENV_SEPT, why);
+	if (tdx_run_check(cfg, why, sizeof(why)))
+		config_fail("%s", why);
+	if ((v = getenv(TDX_RUN_ENV_TRACE)) && strcmp(v, "0") && *v) {
+		unsigned fd = STDERR_FILENO;
+		const char *f = getenv(TDX_RUN_ENV_TRACE_FD);
+		if (f && tdx_run_parse_uint(f, 0, 1u << 20, &fd, why, sizeof(why)))
+			config_fail("%s: %s", TDX_RUN_ENV_TRACE_FD, why);
+		if (fcntl((int)fd, F_GETFD) < 0)
+			config_fail("%s: fd %u is not open", TDX_RUN_ENV_TRACE_FD, fd);
+		*trace_fd = (int)fd;
+	}
+}
+
+/* Drop this library from LD_PRELOAD so that what the program runs is not
+ * a TD too (only the process tdx-run started is). Other entries stay. */
+static void unpreload(void)
+{
+	const char *lp = getenv("LD_PRELOAD");
+	if (!lp)
+		return;
+	size_t n = strlen(lp);
+	char *keep = malloc(n + 1);
+	char *copy = strdup(lp);
+	if (!keep || !copy) {
+		free(keep);
+		free(copy);
+		unsetenv("LD_PRELOAD");
+		return;
+	}
+	keep[0] = 0;
+	for (char *save, *tok = strtok_r(copy, " :", &save); tok; tok = strtok_r(NULL, " :", &save)) {
+		const char *base = strrchr(tok, '/');
+		base = base ? base + 1 : tok;
+		if (!strncmp(base, "libtdxkit-preload", 17))
+			continue;
+		if (keep[0])
+			strcat(keep, " ");
+		strcat(keep, tok);
+	}
+	if (keep[0])
+		setenv("LD_PRELOAD", keep, 1);
+	else
+		unsetenv("LD_PRELOAD");
+	free(keep);
+	free(copy);
+}
+
+static void set_hex(const char *name, uint64_t v)
+{
+	char buf[24];
+	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
+	setenv(name, buf, 1);
+}
+
+__attribute__((constructor)) static void tdx_preload_init(void)
+{
+	struct tdx_td_config cfg;
+	struct tdx_mem_windows w;
+	char err[256];
+	int trace_fd;
+
+	tdx_trap_set_name("tdx-run");
+	config_from_env(&cfg, &trace_fd);
+	preload_td = tdx_td_create(&cfg, err, sizeof(err));
+	if (!preload_td)
+		config_fail("cannot create the TD: %s", err);
+	if (trace_fd >= 0) {
+		/* The trace fd is the tool's, not the program's children's. */
+		if (trace_fd > STDERR_FILENO)
+			fcntl(trace_fd, F_SETFD, FD_CLOEXEC);
+		tdx_trap_trace_to_fd(preload_td, trace_fd);
+	}
+	if (tdx_trap_install(preload_td, 0, err, sizeof(err)))
+		config_fail("cannot start the trap engine: %s", err);
+
+	tdx_td_windows(preload_td, &w);
+	set_hex(TDX_RUN_ENV_PRIVATE_BASE, (uint64_t)(uintptr_t)w.private_base);
+	set_hex(TDX_RUN_ENV_SHARED_BASE, (uint64_t)(uintptr_t)w.shared_base);
+	set_hex(TDX_RUN_ENV_MEM_SIZE, w.size);
+	unpreload();
+	static const char *const run_vars[] = {
+		TDX_RUN_ENV_MEM, TDX_RUN_ENV_GPAW, TDX_RUN_ENV_VCPUS, TDX_RUN_ENV_L2_VMS,
+		TDX_RUN_ENV_SEPT, TDX_RUN_ENV_TRACE, TDX_RUN_ENV_TRACE_FD,
+	};
+	for (size_t i = 0; i < sizeof(run_vars) / sizeof(run_vars[0]); i++)
+		unsetenv(run_vars[i]);
+}
+
+#else
+/* libtdxkit-trap.a: no constructor; the program installs the engine itself. */
+typedef int tdx_trap_no_preload;
+#endif

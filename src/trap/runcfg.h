@@ -1,0 +1,110 @@
+/* runcfg.h: the TD configuration tdx-run hands to the preload library in
+ * TDXKIT_RUN_* environment variables, and the parsers both sides share
+ * (the tool validates with them before exec; the library trusts nothing
+ * and parses again). Header-only so that the tool needs no trap library. */
+#ifndef TDXKIT_TRAP_RUNCFG_H
+#define TDXKIT_TRAP_RUNCFG_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tdxkit/module.h"
+
+#define TDX_RUN_ENV_MEM      "TDXKIT_RUN_MEM"	/* SIZE: 4096, 0x1000, 512M, 4G, 64G */
+#define TDX_RUN_ENV_GPAW     "TDXKIT_RUN_GPAW"	/* 48 | 52 */
+#define TDX_RUN_ENV_VCPUS    "TDXKIT_RUN_VCPUS"	/* 1..64 */
+#define TDX_RUN_ENV_L2_VMS   "TDXKIT_RUN_L2_VMS"	/* 0..3 */
+#define TDX_RUN_ENV_SEPT     "TDXKIT_RUN_SEPT"	/* 2m | 4k */
+#define TDX_RUN_ENV_TRACE    "TDXKIT_RUN_TRACE"	/* 1: trace every TDCALL */
+#define TDX_RUN_ENV_TRACE_FD "TDXKIT_RUN_TRACE_FD"	/* where the trace goes (default 2) */
+
+/* What the program gets (the contract documented in tdx-run --help). */
+#define TDX_RUN_ENV_PRIVATE_BASE "TDXKIT_PRIVATE_BASE"
+#define TDX_RUN_ENV_SHARED_BASE  "TDXKIT_SHARED_BASE"
+#define TDX_RUN_ENV_MEM_SIZE     "TDXKIT_MEM_SIZE"
+
+#define TDX_RUN_MAX_VCPUS 64	/* TDX_MAX_VCPUS of the model */
+#define TDX_RUN_MAX_L2_VMS 3
+
+/* An unsigned number, decimal or 0x-hex, with an optional K/M/G/T suffix
+ * (powers of 1024; "KiB"/"MB" spellings too). 0 or -1 with a reason. */
+static inline int tdx_run_parse_size(const char *s, uint64_t *out, char *why, size_t len)
+{
+	char *end;
+	unsigned shift = 0;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return snprintf(why, len, "'%s' is not a size", s ? s : ""), -1;
+	errno = 0;
+	/* Base 10 unless 0x: a leading zero is not octal here. */
+	int base = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10;
+	unsigned long long v = strtoull(s, &end, base);
+	if (errno || end == s)
+		return snprintf(why, len, "'%s' is not a size", s), -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	}
+	if (shift && (end[0] == 'i' || end[0] == 'I') && (end[1] == 'B' || end[1] == 'b'))
+		end += 2;
+	else if (shift && (end[0] == 'B' || end[0] == 'b'))
+		end++;
+	if (*end)
+		return snprintf(why, len, "'%s' is not a size (use bytes or K, M, G, T)", s), -1;
+	if (shift && v > (~0ull >> shift))
+		return snprintf(why, len, "'%s' is too large", s), -1;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* A decimal number in [lo, hi]. */
+static inline int tdx_run_parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out,
+				     char *why, size_t len)
+{
+	char *end;
+
+	errno = 0;
+	unsigned long v = (s && *s >= '0' && *s <= '9') ? strtoul(s, &end, 10) : 0;
+	if (!s || *s < '0' || *s > '9' || errno || *end || v < lo || v > hi)
+		return snprintf(why, len, "'%s' is not a number from %u to %u", s ? s : "", lo, hi), -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static inline int tdx_run_parse_gpaw(const char *s, unsigned *out, char *why, size_t len)
+{
+	if (s && (!strcmp(s, "48") || !strcmp(s, "52")))
+		return *out = (unsigned)atoi(s), 0;
+	return snprintf(why, len, "GPAW '%s' is not 48 or 52", s ? s : ""), -1;
+}
+
+static inline int tdx_run_parse_sept(const char *s, enum tdx_sept_policy *out, char *why,
+				     size_t len)
+{
+	if (s && (!strcmp(s, "2m") || !strcmp(s, "2M")))
+		return *out = TDX_SEPT_POLICY_2M, 0;
+	if (s && (!strcmp(s, "4k") || !strcmp(s, "4K")))
+		return *out = TDX_SEPT_POLICY_4K, 0;
+	return snprintf(why, len, "SEPT policy '%s' is not 2m or 4k", s ? s : ""), -1;
+}
+
+/* The checks that need more than one value: the memory must be whole
+ * 4 KiB pages and fit below the shared bit. */
+static inline int tdx_run_check(const struct tdx_td_config *cfg, char *why, size_t len)
+{
+	if (cfg->mem_size < 4096 || cfg->mem_size % 4096)
+		return snprintf(why, len, "memory size %llu is not a non-zero multiple of 4 KiB",
+				(unsigned long long)cfg->mem_size), -1;
+	if (cfg->mem_size > (1ull << (cfg->gpaw - 1)))
+		return snprintf(why, len, "memory size %llu does not fit below the shared bit "
+				"(bit %u with GPAW %u)", (unsigned long long)cfg->mem_size,
+				cfg->gpaw - 1, cfg->gpaw), -1;
+	return 0;
+}
+
+#endif
