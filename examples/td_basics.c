@@ -44,9 +44,9 @@ int main(int argc, char **argv)
 	       info.gpaw, (unsigned long long)info.shared_bit,
 	       (unsigned long long)info.attributes, info.vcpu_index, info.num_vcpus);
 
-	/* Accept 6 MiB + 12 KiB from 1 MiB: 4 KiB pages up to the first 2 MiB
-	 * boundary, then 2 MiB pages, then 4 KiB again. */
-	uint64_t start = 0x100000, end = 0x700000 + 0x3000, stopped;
+	/* Accept 4 MiB + 24 KiB: four 4 KiB pages up to the 2 MiB boundary,
+	 * two 2 MiB pages, then two 4 KiB pages again. */
+	uint64_t start = 0x1FC000, end = 0x602000, stopped;
 	uint64_t st = tdx_accept_memory(start, end, &stopped);
 	printf("accept [0x%llx, 0x%llx): status 0x%016llx\n", (unsigned long long)start,
 	       (unsigned long long)end, (unsigned long long)st);
@@ -57,13 +57,13 @@ int main(int argc, char **argv)
 	       (unsigned long long)again);
 
 	/* Measure something into RTMR[2], as a boot loader would. */
-	uint64_t digest_gpa = 0x100000;
+	uint64_t digest_gpa = 0x1FC000;
 	memset(gpa_va(digest_gpa), 0, 48);
 	memcpy(gpa_va(digest_gpa), "tdxkit example: measured component", 34);
 	tdx_mr_rtmr_extend_or_panic(digest_gpa, 2);
 
 	/* TDREPORT with our own 64 bytes of REPORTDATA. */
-	uint64_t report_gpa = 0x101000, data_gpa = 0x102000;
+	uint64_t report_gpa = 0x1FD000, data_gpa = 0x1FE000;
 	memset(gpa_va(data_gpa), 0, 64);
 	memcpy(gpa_va(data_gpa), "nonce from a verifier", 21);
 	tdx_mr_report_or_panic(report_gpa, data_gpa);
@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 	hex("MAC", rep->mac.mac, 32);
 
 	/* The module checks its own MAC; a tampered copy is refused. */
-	uint64_t mac_gpa = 0x103000;
+	uint64_t mac_gpa = 0x1FF000;
 	memcpy(gpa_va(mac_gpa), &rep->mac, sizeof(rep->mac));
 	printf("VERIFYREPORT(genuine): 0x%016llx\n", (unsigned long long)tdx_mr_verifyreport(mac_gpa));
 	((uint8_t *)gpa_va(mac_gpa))[128] ^= 1;

@@ -596,6 +596,17 @@ static void test_accept_mixed(void **state)
 	detach_destroy(td);
 }
 
+/* Counts what tdx_tdcall() returns, through the TD's trace hook. */
+static unsigned reexecutes, completions;
+static void count_outcomes(void *ctx, unsigned vcpu, const struct tdx_regs *in,
+			   const struct tdx_regs *out, enum tdx_tdcall_outcome o)
+{
+	if (o == TDX_OUTCOME_REEXECUTE)
+		reexecutes++;
+	else if (o == TDX_OUTCOME_DONE)
+		completions++;
+}
+
 /* Parts already accepted: counted as done, content kept (the guest.h hazard). */
 static void test_accept_partly_accepted(void **state)
 {
@@ -623,6 +634,16 @@ static void test_accept_partly_accepted(void **state)
 	/* All of it again: every page already accepted. */
 	ASSERT_STATUS(tdx_accept_memory(SZ_2M - 4 * SZ_4K, 4 * SZ_2M, &stop), TDX_SUCCESS);
 	ASSERT_EQ(w.private_base[SZ_2M + 100], 0xA5);
+
+	/* 4 KiB pages inside an accepted 2 MiB leaf: one TDCALL answers for
+	 * the rest of that 2 MiB (ALREADY_ACCEPTED | level 1, 8.2). */
+	tdx_td_set_trace(td, count_outcomes, NULL);
+	reexecutes = completions = 0;
+	ASSERT_STATUS(tdx_accept_memory(SZ_2M + 3 * SZ_4K, 2 * SZ_2M + 2 * SZ_4K, &stop),
+		      TDX_SUCCESS);
+	ASSERT_EQ(stop, 2 * SZ_2M + 2 * SZ_4K);
+	ASSERT_EQ(completions, 2);	/* one in the first 2 MiB, one in the second */
+	tdx_td_set_trace(td, NULL, NULL);
 	detach_destroy(td);
 }
 
@@ -675,16 +696,6 @@ static void test_accept_4k_policy(void **state)
 
 /* A pending interrupt stops a 2 MiB accept part-way (1.3); the direct
  * transport takes the interrupt and re-executes until it completes. */
-static unsigned reexecutes, completions;
-static void count_outcomes(void *ctx, unsigned vcpu, const struct tdx_regs *in,
-			   const struct tdx_regs *out, enum tdx_tdcall_outcome o)
-{
-	if (o == TDX_OUTCOME_REEXECUTE)
-		reexecutes++;
-	else if (o == TDX_OUTCOME_DONE)
-		completions++;
-}
-
 static void test_accept_interrupted(void **state)
 {
 	struct tdx_td *td = attach_new(NULL, 0);

@@ -340,7 +340,7 @@ static void test_pending_and_wrong_alias(void **state)
 	assert_true(WIFEXITED(st));
 	ASSERT_EQ(WEXITSTATUS(st), TDX_TRAP_EXIT_ACCESS);
 	assert_non_null(strstr(out, "access to PENDING page: GPA 0x300000 (write through the private alias) at RIP 0x"));
-	assert_null(strchr(out, '\n') ? strchr(strchr(out, '\n') + 1, '\n') : NULL);	/* one line */
+	assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);	/* one line */
 
 	st = in_child(child_touch, (void *)1, out, sizeof(out));
 	assert_true(WIFEXITED(st));
@@ -479,7 +479,7 @@ static void test_trace_format(void **state)
 	assert_non_null(strstr(line, "TDX_OPERAND_INVALID"));
 	assert_non_null(strstr(line, "rip=0x401000"));
 	ASSERT_EQ(line[n - 1], '\n');
-	assert_null(strchr(line, '\n') == line + n - 1 ? NULL : line);
+	assert_ptr_equal(strchr(line, '\n'), line + n - 1);	/* one line */
 
 	in.rax = TDG_VP_INFO;
 	out = in;

@@ -145,7 +145,9 @@ uint64_t tdx_mem_page_accept(uint64_t gpa, enum tdx_page_level level);
  *   SUCCESS                the page(s) are zeroed and usable.
  *   PAGE_SIZE_MISMATCH     (2 MiB only) the host mapped that 2 MiB as 4 KiB
  *                          pages: accept the same 2 MiB as 512 x 4 KiB.
- *   PAGE_ALREADY_ACCEPTED  counted as done: the page is private and usable.
+ *   PAGE_ALREADY_ACCEPTED  counted as done: the page is private and usable
+ *                          (a 4 KiB page found inside an accepted 2 MiB leaf:
+ *                          the rest of that 2 MiB too, without more calls).
  *                          HAZARD: its content is NOT zeroed - it is whatever
  *                          the guest last wrote there. Callers that need zeroed
  *                          memory (or track who accepted what) must not treat

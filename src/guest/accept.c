@@ -52,7 +52,7 @@ uint64_t tdx_accept_memory(uint64_t start, uint64_t end, uint64_t *stopped_at)
 		uint64_t next = (gpa | (SZ_2M - 1)) + 1;	/* next 2 MiB boundary */
 		uint64_t st;
 
-		if (next > end)
+		if (next > end || next < gpa)	/* (next < gpa: wrapped at 2^64) */
 			next = end;
 		if (!(gpa & (SZ_2M - 1)) && next - gpa == SZ_2M) {
 			st = accept_one(gpa, TDX_PAGE_2M);

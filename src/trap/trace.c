@@ -124,6 +124,13 @@ int tdx_trap_trace_format(char *buf, size_t len, unsigned vcpu, const struct tdx
 			put(buf, len, &n, " [%s]", sub);
 	}
 
+	if (leaf == TDG_VM_RD || leaf == TDG_VM_WR || leaf == TDG_VP_RD || leaf == TDG_VP_WR ||
+	    leaf == TDG_SYS_RD) {
+		const char *field = tdx_field_name(in->rdx);
+		if (field)
+			put(buf, len, &n, " [%s]", field);
+	}
+
 	if (o != TDX_OUTCOME_DONE) {
 		put(buf, len, &n, " -> %s\n", outcome_name(o));
 		return (int)n;
