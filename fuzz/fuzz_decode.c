@@ -78,9 +78,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = tdx_report_print(devnull, data, size);
 	if (rc != (size == TDX_REPORT_SIZE ? 0 : -1))
 		abort();
-	uint8_t rep[TDX_REPORT_SIZE] = { 0 };
-	memcpy(rep, data, size < sizeof(rep) ? size : sizeof(rep));
-	if (tdx_report_print(devnull, rep, sizeof(rep)) != 0)
-		abort();
+	if (size > 9 && (data[9] & 3) == 0) {	/* a quarter of the inputs: printing is slow */
+		uint8_t rep[TDX_REPORT_SIZE] = { 0 };
+		memcpy(rep, data, size < sizeof(rep) ? size : sizeof(rep));
+		if (tdx_report_print(devnull, rep, sizeof(rep)) != 0)
+			abort();
+	}
 	return 0;
 }

@@ -37,9 +37,10 @@ extern "C" {
  * Called when a TDCALL that cannot fail did fail (Linux's tdcall() policy:
  * then the module or the caller is badly broken). `why` names the leaf,
  * `leaf` is RAX as passed in, `status` is RAX as returned.
- * The library's default is weak: an endless ud2 (an invalid-opcode fault
- * the guest kernel will report). Override it with a strong definition.
- * TODO (GHCI issue): report through TDG.VP.VMCALL<ReportFatalError> first. */
+ * The library's default is weak: it reports "<why> st=0x<status>" once
+ * through TDG.VP.VMCALL<ReportFatalError> (tdxkit/ghci.h, tdx-abi.md 3.8)
+ * so the host learns why the TD died, then loops on ud2 (an invalid-opcode
+ * fault the guest kernel will report). Override it with a strong definition. */
 __attribute__((noreturn)) void tdx_guest_panic(const char *why, uint64_t leaf, uint64_t status);
 
 /* ---- assembly primitives (src/guest/tdcall.S) ---------------------------

@@ -138,6 +138,32 @@ typedef void (*tdx_trace_fn)(void *ctx, unsigned vcpu, const struct tdx_regs *in
 			     const struct tdx_regs *out, enum tdx_tdcall_outcome o);
 void tdx_td_set_trace(struct tdx_td *td, tdx_trace_fn fn, void *ctx);
 
+/* ---- #VE outside a TDCALL (section 4.1) -------------------------------------
+ * An instruction or memory access of the guest that the module (or, for
+ * shared-EPT violations, the CPU) turns into a virtualization exception:
+ * what VE_INFO records. GLA/GPA are 0 for instruction #VEs; instr_len is
+ * undefined (0) for EPT violations (4.2). */
+struct tdx_ve_event {
+	uint32_t exit_reason;	/* VMX exit reason: 30 IO, 12 HLT, 31/32 MSR, 48 EPT */
+	uint64_t exit_qual;
+	uint64_t gla;
+	uint64_t gpa;		/* with the shared bit for a shared GPA */
+	uint32_t instr_len;
+	uint32_t instr_info;
+};
+/* Applies the module's #VE rules to an event of VCPU `vcpu`: INJECT with
+ * inj->vector 20 (VE_INFO recorded, VALID set) or 8 (#DF: VALID was still
+ * set); TD_EXIT when the event is not a #VE at all but an EPT-violation exit
+ * to the host (a PENDING page with TD_CTLS.PENDING_VE_DISABLE, a shared
+ * page that is mapped, any other private-GPA violation): nothing recorded;
+ * TD_DEAD for a dead TD or no such VCPU. Touches only plain memory. */
+enum tdx_tdcall_outcome tdx_module_virtualization_exception(struct tdx_td *td, unsigned vcpu,
+							    const struct tdx_ve_event *ev,
+							    struct tdx_inject *inj);
+/* The VCPU's VE_INFO as the module holds it (what VEINFO.GET would return,
+ * without clearing VALID); returns VALID != 0, or -1 for no such VCPU. */
+int tdx_vcpu_ve_info(const struct tdx_td *td, unsigned vcpu, struct tdx_ve_event *out);
+
 /* ---- TD memory ----------------------------------------------------------
  * GPA space [0, mem_size) is backed lazily by one memory file, visible
  * through two guest windows: the private window shows accepted private
@@ -179,6 +205,16 @@ uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int 
  * posted-interrupt would: interruptible leaves (2 MiB ACCEPT) then stop
  * part-way with RIP and RAX untouched and resume on re-execution (1.3). */
 void tdx_vcpu_set_interrupt_pending(struct tdx_td *td, unsigned vcpu, int pending);
+
+/* ---- TD partitioning (section 7) -----------------------------------------
+ * The L2 CPU that TDG.VP.ENTER runs is an engine behind struct
+ * tdx_l2_engine_ops (src/module/l2.h). With none registered, ENTER fails
+ * the TD with the reason "no L2 CPU engine". ops NULL restores that. */
+struct tdx_l2_engine_ops;
+void tdx_td_set_l2_engine(struct tdx_td *td, const struct tdx_l2_engine_ops *ops, void *ctx);
+/* L1's virtual-APIC RVI and PPR for a VCPU: TDG.VP.ENTER refuses with
+ * TDX_PENDING_INTERRUPT while RVI[7:4] > PPR[7:4] (7.3). */
+void tdx_vcpu_set_l1_apic(struct tdx_td *td, unsigned vcpu, uint8_t rvi, uint8_t ppr);
 
 /* ---- Measurement (section 9) ----------------------------------------------
  * Copy RTMR[index] (48 bytes) out; 0, or -1 if index >= 4. */

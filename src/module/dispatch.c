@@ -24,6 +24,11 @@ static const struct {
 	[TDG_VP_WR] = { tdg_vp_wr, 0 },
 	[TDG_SYS_RD] = { tdg_sys_rd, 0 },
 	[TDG_MR_VERIFYREPORT] = { tdg_mr_verifyreport, 0 },
+	[TDG_MEM_PAGE_ATTR_RD] = { tdg_mem_page_attr_rd, 0 },
+	[TDG_MEM_PAGE_ATTR_WR] = { tdg_mem_page_attr_wr, 0 },
+	[TDG_VP_ENTER] = { tdg_vp_enter, 0 },
+	[TDG_VP_INVEPT] = { tdg_vp_invept, 0 },
+	[TDG_VP_INVGLA] = { tdg_vp_invgla, 0 },
 };
 #define NR_LEAVES (sizeof(leaf_table) / sizeof(leaf_table[0]))
 
@@ -73,6 +78,8 @@ enum tdx_tdcall_outcome tdx_module_resume(struct tdx_td *td, unsigned vcpu,
 		return TDX_OUTCOME_TD_DEAD;
 	struct tdx_vcpu *v = &td->vcpus[vcpu];
 
+	if (v->l2.pending.active)	/* the exit came from an L2 (tdx-abi.md 7.4) */
+		return tdx_l2_resume(td, v, regs, exit);
 	if (!v->in_vmcall)
 		return TDX_OUTCOME_REEXECUTE;	/* fault-like exit: run the TDCALL again */
 

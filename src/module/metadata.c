@@ -135,10 +135,25 @@ static const struct tdx_md_field *next_readable_row(const struct tdx_td *td,
 	return NULL;
 }
 
+/* First readable ID of rows[from..]: a delegated class names its own first
+ * field (and is skipped when it has none). */
+static uint64_t first_readable_from(const struct tdx_td *td, const struct tdx_md_context *mc,
+				    size_t from)
+{
+	for (const struct tdx_md_field *f; (f = next_readable_row(td, mc, from)); ) {
+		if (!f->ops)
+			return f->id;
+		uint64_t id = f->ops->first(f);
+		if (id != TDX_FIELD_ID_NULL)
+			return id;
+		from = (size_t)(f - mc->rows) + 1;
+	}
+	return TDX_FIELD_ID_NULL;
+}
+
 uint64_t tdx_md_first_id(const struct tdx_td *td, const struct tdx_md_context *mc)
 {
-	const struct tdx_md_field *f = next_readable_row(td, mc, 0);
-	return f ? f->id : TDX_FIELD_ID_NULL;
+	return first_readable_from(td, mc, 0);
 }
 
 /* 4.2: the next element of the same row keeps the caller's ID bits (only the
@@ -151,10 +166,13 @@ uint64_t tdx_md_next_id(const struct tdx_td *td, const struct tdx_md_context *mc
 	const struct tdx_md_field *f = tdx_md_lookup(td, mc, id, &elem);
 	if (!f)
 		return TDX_FIELD_ID_NULL;
-	if (!(f->flags & TDX_MD_WHOLE_CLASS) && elem + 1 < f->num)
+	if (f->ops) {
+		uint64_t n = f->ops->next(f, id);
+		if (n != TDX_FIELD_ID_NULL)
+			return n;
+	} else if (!(f->flags & TDX_MD_WHOLE_CLASS) && elem + 1 < f->num)
 		return (id & ~CODE_MASK) | (TDX_FIELD_CODE(id) + row_stride(f));
-	f = next_readable_row(td, mc, (size_t)(f - mc->rows) + 1);
-	return f ? f->id : TDX_FIELD_ID_NULL;
+	return first_readable_from(td, mc, (size_t)(f - mc->rows) + 1);
 }
 
 /* Read path order (5): null ID -> single-element check -> lookup -> read mask. */
@@ -174,6 +192,11 @@ uint64_t tdx_md_guest_read(struct tdx_call *c, const struct tdx_md_context *mc, 
 	const struct tdx_md_field *f = tdx_md_lookup(c->td, mc, id, &elem);
 	if (!f)
 		return TDX_METADATA_FIELD_ID_INCORRECT;
+	if (f->ops) {
+		if ((st = f->ops->read(c, f, id, value)) == TDX_SUCCESS)
+			*next = tdx_md_next_id(c->td, mc, id);
+		return st;
+	}
 	if (!f->rd_mask)
 		return TDX_METADATA_FIELD_NOT_READABLE;
 	*value = elem_get(c, f, elem) & f->rd_mask;
@@ -195,6 +218,8 @@ uint64_t tdx_md_guest_write(struct tdx_call *c, const struct tdx_md_context *mc,
 	const struct tdx_md_field *f = tdx_md_lookup(c->td, mc, id, &elem);
 	if (!f)
 		return TDX_METADATA_FIELD_ID_INCORRECT;
+	if (f->ops)
+		return f->ops->write(c, f, id, value, mask, old);
 	uint64_t eff = f->wr_mask & mask;
 	if (!eff)
 		return TDX_METADATA_FIELD_NOT_WRITABLE;

@@ -28,6 +28,17 @@ enum tdx_md_store {
 #define TDX_MD_WHOLE_CLASS 0x1	/* every field code of the class hits this row */
 
 struct tdx_md_field;
+
+/* A row standing for a whole class whose fields have their own table,
+ * masks and storage (TD partitioning: VMCS_n, MSR_BITMAPS_n; metadata_l2.c).
+ * The engine does the ID checks and lookup by class, then delegates. */
+struct tdx_md_class_ops {
+	uint64_t (*read)(struct tdx_call *c, const struct tdx_md_field *f, uint64_t id, uint64_t *value);
+	uint64_t (*write)(struct tdx_call *c, const struct tdx_md_field *f, uint64_t id, uint64_t value,
+			  uint64_t mask, uint64_t *old);
+	uint64_t (*first)(const struct tdx_md_field *f);	/* first readable ID, or -1 */
+	uint64_t (*next)(const struct tdx_md_field *f, uint64_t id);	/* next readable ID in the class, or -1 */
+};
 typedef uint64_t tdx_md_get_fn(struct tdx_call *c, const struct tdx_md_field *f, unsigned elem);
 /* Field-specific write check on the merged value; returns a TDX status. */
 typedef uint64_t tdx_md_check_fn(struct tdx_call *c, const struct tdx_md_field *f, unsigned elem,
@@ -48,6 +59,7 @@ struct tdx_md_field {
 	uint64_t value;		/* CONST */
 	tdx_md_get_fn *get;	/* FN */
 	tdx_md_check_fn *check;	/* optional write hook */
+	const struct tdx_md_class_ops *ops;	/* delegated class (rd_mask != 0 marks it readable) */
 };
 
 struct tdx_md_context {
@@ -58,6 +70,13 @@ struct tdx_md_context {
 };
 
 extern const struct tdx_md_context tdx_md_sys_ctx, tdx_md_td_ctx, tdx_md_vp_ctx;
+
+/* metadata_l2.c: the per-L2-VM classes VMCS_n and MSR_BITMAPS_n. */
+extern const struct tdx_md_class_ops tdx_md_l2_vmcs_ops, tdx_md_l2_msr_bitmap_ops;
+#define TDX_MD_L2_CLASS(nm, fid, n, o) \
+	{ .name = (nm), .id = (fid), .num = 1, .vm = (n), .store = TDX_MD_FN, \
+	  .flags = TDX_MD_WHOLE_CLASS, .rd_mask = ~0ull, .get = tdx_md_l2_get, .ops = &(o) }
+tdx_md_get_fn tdx_md_l2_get;	/* never called: satisfies the FN-row self-check */
 
 /* Row helpers for the tables. MEM rows name the backing member so its
  * offset and size are computed by the compiler. */

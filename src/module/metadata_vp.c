@@ -2,8 +2,7 @@
  * module's TDVPS lookup table in its order (docs/metadata-fields.md 2 and
  * Appendix A). Class 0 (L1's own VMCS) has no guest masks and is not
  * modelled. The per-L2-VM classes VMCS_n (36/44/52) and MSR_BITMAPS_n
- * (37/45/53) are a later issue: they become rows with .vm = n plus
- * storage; until then their IDs are FIELD_ID_INCORRECT. */
+ * (37/45/53) are delegating rows (metadata_l2.c). */
 #include "metadata.h"
 
 #define ALL64 0xFFFFFFFFFFFFFFFFull
@@ -141,9 +140,17 @@ static const struct tdx_md_field vp_rows[] = {
 		    CPUID_CONTROL_WR_MASK, NULL),
 	TDX_MD_HIDDEN("LAST_EPF_GPA_LIST", 0xA220000300000200ull, 32),
 	/* Per-L2-VM rows (present only for VMs 1..NUM_L2_VMS). VMCS_n and
-	 * MSR_BITMAPS_n go here, before each shadow row, with TD partitioning. */
+	 * MSR_BITMAPS_n delegate to metadata_l2.c (their own field table and
+	 * storage); the VMCS_n row's ID carries size code 3 instead of the
+	 * module's 0 (it is only a class marker, never returned to a guest). */
+	TDX_MD_L2_CLASS("L2_VMCS_1", 0x2420000300000000ull, 1, tdx_md_l2_vmcs_ops),
+	TDX_MD_L2_CLASS("L2_MSR_BITMAPS_1", 0x2520000300000000ull, 1, tdx_md_l2_msr_bitmap_ops),
 	{ .name = "L2_SHADOW_MSR_BITMAPS_1", .id = 0xA620000300000000ull, .num = 512, .vm = 1 },
+	TDX_MD_L2_CLASS("L2_VMCS_2", 0x2C20000300000000ull, 2, tdx_md_l2_vmcs_ops),
+	TDX_MD_L2_CLASS("L2_MSR_BITMAPS_2", 0x2D20000300000000ull, 2, tdx_md_l2_msr_bitmap_ops),
 	{ .name = "L2_SHADOW_MSR_BITMAPS_2", .id = 0xAE20000300000000ull, .num = 512, .vm = 2 },
+	TDX_MD_L2_CLASS("L2_VMCS_3", 0x3420000300000000ull, 3, tdx_md_l2_vmcs_ops),
+	TDX_MD_L2_CLASS("L2_MSR_BITMAPS_3", 0x3520000300000000ull, 3, tdx_md_l2_msr_bitmap_ops),
 	{ .name = "L2_SHADOW_MSR_BITMAPS_3", .id = 0xB620000300000000ull, .num = 512, .vm = 3 },
 };
 

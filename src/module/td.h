@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include "tdxkit/module.h"
 #include "mem.h"
+#include "l2.h"
 
 #define TDX_MAX_VCPUS 64
 #define TDX_MAX_L2_VMS 3
@@ -36,6 +37,8 @@ struct tdx_vcpu {
 	/* An interrupt is pending for this VCPU: interruptible leaves stop
 	 * early and are re-executed (1.3). Set by tdx_vcpu_set_interrupt_pending. */
 	int intr_pending;
+	/* TD partitioning (l2.h): L2 VMCS stores, MSR bitmaps, vAPIC GPAs. */
+	struct tdx_l2_vcpu l2;
 };
 
 /* Measurement state (section 9). */
@@ -59,6 +62,8 @@ struct tdx_td {
 	void *trace_ctx;
 	int dead;		/* the host gave up: every later TDCALL is refused */
 	char dead_reason[256];
+	/* TD partitioning (l2.h): L2 engine and L2 page aliases. */
+	struct tdx_l2_td l2;
 };
 
 /* A TDCALL being serviced: what every leaf handler gets. */
@@ -79,6 +84,9 @@ typedef uint64_t tdx_leaf_fn(struct tdx_call *c);
 tdx_leaf_fn tdg_vp_vmcall, tdg_vp_info, tdg_mr_rtmr_extend, tdg_vp_veinfo_get,
 	tdg_mr_report, tdg_vp_cpuidve_set, tdg_mem_page_accept, tdg_vm_rd,
 	tdg_vm_wr, tdg_vp_rd, tdg_vp_wr, tdg_sys_rd, tdg_mr_verifyreport;
+/* TD partitioning leaves (tdx-abi.md 7). */
+tdx_leaf_fn tdg_mem_page_attr_rd, tdg_mem_page_attr_wr, tdg_vp_enter, tdg_vp_invept,
+	tdg_vp_invgla;
 
 static inline uint64_t tdx_status_opnd(uint64_t status, unsigned operand)
 {

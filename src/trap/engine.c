@@ -73,7 +73,8 @@ static void __attribute__((noreturn)) die_inject(const struct tdx_inject *inj,
 	tdx_line_hex(&l, inj->error_code);
 	tdx_line_str(&l, ") on the TDCALL at RIP ");
 	tdx_line_hex(&l, r->rip);
-	tdx_line_str(&l, "; delivering exceptions to the program is not supported");
+	tdx_line_str(&l, inj->vector == 20 ? "; the program registered no #VE handler"
+					   : "; delivering this exception to the program is not supported");
 	tdx_line_write(&l, STDERR_FILENO);
 	_exit(TDX_TRAP_EXIT_INJECT);
 }
@@ -100,6 +101,17 @@ static void __attribute__((noreturn)) die_dead(const struct tdx_regs *in)
 	_exit(TDX_TRAP_EXIT_DEAD);
 }
 
+void tdx_trap_lock(void)
+{
+	while (atomic_flag_test_and_set_explicit(&tdx_trap_g.busy, memory_order_acquire))
+		__builtin_ia32_pause();
+}
+
+void tdx_trap_unlock(void)
+{
+	atomic_flag_clear_explicit(&tdx_trap_g.busy, memory_order_release);
+}
+
 static void sigill_handler(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
@@ -118,15 +130,22 @@ static void sigill_handler(int sig, siginfo_t *si, void *ucv)
 	tdx_trap_regs_from_uc(uc, &r);
 	in = r;
 	/* Async signals are blocked in here, so the lock is only ever
-	 * contended by another thread, never re-entered by this one. */
-	while (atomic_flag_test_and_set_explicit(&g->busy, memory_order_acquire))
-		__builtin_ia32_pause();
+	 * contended by another thread, never re-entered by this one (a #VE
+	 * handler's TDCALLs come after the unlock below). */
+	tdx_trap_lock();
 	enum tdx_tdcall_outcome o = tdx_tdcall(g->td, g->vcpu, &r, &inj);
 	if (o == TDX_OUTCOME_INJECT && g->inject &&
 	    g->inject(g->inject_ctx, g->td, g->vcpu, &inj, &r) == 0)
 		o = TDX_OUTCOME_REEXECUTE;	/* delivered: resume with the hook's registers */
-	atomic_flag_clear_explicit(&g->busy, memory_order_release);
+	tdx_trap_unlock();
 	errno = saved_errno;
+
+	if (o == TDX_OUTCOME_INJECT && inj.vector == 20 && atomic_load(&g->ve_handler)) {
+		/* Fault-like: the handler sees RIP at the TDCALL and, once it has
+		 * fixed the cause (accepted the page), the TDCALL runs again. */
+		tdx_trap_deliver_ve(uc, &inj, "a TDCALL memory operand", NULL);
+		return;
+	}
 
 	switch (o) {
 	case TDX_OUTCOME_DONE:		/* RIP already past the TDCALL */
@@ -179,14 +198,17 @@ int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
 	memset(&sa, 0, sizeof(sa));
 	/* Block every asynchronous signal while the module runs: a program
 	 * handler that executes TDCALL must not interrupt a TDCALL in flight.
-	 * Faults stay deliverable so that a crash is still a crash. */
+	 * Faults stay deliverable so that a crash is still a crash, and so do
+	 * SIGILL and SIGSEGV themselves (SA_NODEFER): the #VE handler runs
+	 * inside them and executes TDCALLs, and may fault again (#DF). */
 	sigfillset(&sa.sa_mask);
+	sigdelset(&sa.sa_mask, SIGILL);
 	sigdelset(&sa.sa_mask, SIGSEGV);
 	sigdelset(&sa.sa_mask, SIGBUS);
 	sigdelset(&sa.sa_mask, SIGFPE);
 	sigdelset(&sa.sa_mask, SIGTRAP);
 	sigdelset(&sa.sa_mask, SIGABRT);
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER;
 	sa.sa_sigaction = sigill_handler;
 	if (sigaction(SIGILL, &sa, &g->old_ill)) {
 		snprintf(err, errlen, "sigaction(SIGILL): %s", strerror(errno));
@@ -218,6 +240,7 @@ void tdx_trap_uninstall(void)
 	sigaction(SIGILL, &g->old_ill, NULL);
 	sigaction(SIGSEGV, &g->old_segv, NULL);
 	g->installed = 0;
+	tdx_trap_set_ve_handler(NULL);
 	g->td = NULL;
 	stack_t cur;
 	/* Only drop the stack if it is still ours (the program may have set its own). */

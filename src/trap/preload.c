@@ -51,6 +51,9 @@ static void config_from_env(struct tdx_td_config *cfg, int *trace_fd)
 		config_fail("%s: %s", TDX_RUN_ENV_L2_VMS, why);
 	if ((v = getenv(TDX_RUN_ENV_SEPT)) && tdx_run_parse_sept(v, &cfg->sept_policy, why, sizeof(why)))
 		config_fail("%s: %s", TDX_RUN_ENV_SEPT, why);
+	if ((v = getenv(TDX_RUN_ENV_ATTRIBUTES)) &&
+	    tdx_run_parse_u64(v, &cfg->attributes, why, sizeof(why)))
+		config_fail("%s: %s", TDX_RUN_ENV_ATTRIBUTES, why);
 	if (tdx_run_check(cfg, why, sizeof(why)))
 		config_fail("%s", why);
 	if ((v = getenv(TDX_RUN_ENV_TRACE)) && strcmp(v, "0") && *v) {
@@ -133,7 +136,7 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 	unpreload();
 	static const char *const run_vars[] = {
 		TDX_RUN_ENV_MEM, TDX_RUN_ENV_GPAW, TDX_RUN_ENV_VCPUS, TDX_RUN_ENV_L2_VMS,
-		TDX_RUN_ENV_SEPT, TDX_RUN_ENV_TRACE, TDX_RUN_ENV_TRACE_FD,
+		TDX_RUN_ENV_SEPT, TDX_RUN_ENV_TRACE, TDX_RUN_ENV_TRACE_FD, TDX_RUN_ENV_ATTRIBUTES,
 	};
 	for (size_t i = 0; i < sizeof(run_vars) / sizeof(run_vars[0]); i++)
 		unsetenv(run_vars[i]);

@@ -45,3 +45,25 @@ void tdx_trap_regs_to_uc(const struct tdx_regs *r, ucontext_t *uc)
 		for (unsigned i = 0; i < 16; i++)
 			memcpy(uc->uc_mcontext.fpregs->_xmm[i].element, r->xmm[i], 16);
 }
+
+/* The #VE handler's frame: GPRs, RIP, RFLAGS only (the kernel restores the
+ * FPU/SSE state itself, whatever the handler does to it). */
+void tdx_trap_frame_from_uc(const ucontext_t *uc, struct tdx_ve_frame *f)
+{
+	const greg_t *g = uc->uc_mcontext.gregs;
+
+	for (unsigned i = 0; i < TDX_NR_GPRS; i++)
+		f->gpr[i] = (uint64_t)g[greg_of[i]];
+	f->rip = (uint64_t)g[REG_RIP];
+	f->rflags = (uint64_t)g[REG_EFL];
+}
+
+void tdx_trap_frame_to_uc(const struct tdx_ve_frame *f, ucontext_t *uc)
+{
+	greg_t *g = uc->uc_mcontext.gregs;
+
+	for (unsigned i = 0; i < TDX_NR_GPRS; i++)
+		g[greg_of[i]] = (greg_t)f->gpr[i];
+	g[REG_RIP] = (greg_t)f->rip;
+	g[REG_EFL] = (greg_t)f->rflags;	/* sigreturn keeps only the user-settable bits */
+}

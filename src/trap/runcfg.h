@@ -20,6 +20,10 @@
 #define TDX_RUN_ENV_SEPT     "TDXKIT_RUN_SEPT"	/* 2m | 4k */
 #define TDX_RUN_ENV_TRACE    "TDXKIT_RUN_TRACE"	/* 1: trace every TDCALL */
 #define TDX_RUN_ENV_TRACE_FD "TDXKIT_RUN_TRACE_FD"	/* where the trace goes (default 2) */
+/* TD ATTRIBUTES (5.2), e.g. 0 for a TD that gets #VE on PENDING pages
+ * (SEPT_VE_DISABLE clear, 4.1); default 0x10000000. No tdx-run option yet:
+ * set it in tdx-run's environment. */
+#define TDX_RUN_ENV_ATTRIBUTES "TDXKIT_RUN_ATTRIBUTES"
 
 /* What the program gets (the contract documented in tdx-run --help). */
 #define TDX_RUN_ENV_PRIVATE_BASE "TDXKIT_PRIVATE_BASE"
@@ -59,6 +63,19 @@ static inline int tdx_run_parse_size(const char *s, uint64_t *out, char *why, si
 	if (shift && v > (~0ull >> shift))
 		return snprintf(why, len, "'%s' is too large", s), -1;
 	*out = (uint64_t)v << shift;
+	return 0;
+}
+
+/* A 64-bit number, decimal or 0x-hex, nothing else. */
+static inline int tdx_run_parse_u64(const char *s, uint64_t *out, char *why, size_t len)
+{
+	char *end;
+
+	errno = 0;
+	unsigned long long v = (s && *s >= '0' && *s <= '9') ? strtoull(s, &end, 0) : 0;
+	if (!s || *s < '0' || *s > '9' || errno || *end)
+		return snprintf(why, len, "'%s' is not a number", s ? s : ""), -1;
+	*out = (uint64_t)v;
 	return 0;
 }
 

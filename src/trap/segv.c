@@ -2,9 +2,12 @@
  * accessible only through the alias that matches its state, so a fault
  * inside a window is a guest bug (touching unaccepted memory, or private
  * memory through the shared alias): name the GPA, the access and the RIP
- * and stop, as a real TD would be stopped. Faults elsewhere are the
- * program's own and keep their usual behaviour. */
+ * and stop, as a real TD would be stopped -- unless the module makes it a
+ * #VE for the program's handler (a PENDING page with PENDING_VE_DISABLE
+ * clear, MMIO). A #GP on IO/HLT/RDMSR/WRMSR is a #VE too (tdx-abi.md 4.1).
+ * Other faults are the program's own and keep their usual behaviour. */
 #define _GNU_SOURCE /* REG_* names of ucontext_t */
+#include <signal.h>
 #include <unistd.h>
 
 #include "trap_int.h"
@@ -64,6 +67,63 @@ static void describe(struct tdx_line *l, int shared_alias, int have_st,
 	}
 }
 
+/* An IO/HLT/MSR instruction (SIGSEGV from #GP): always a #VE in a TD (4.1). */
+static void instruction_ve(ucontext_t *uc, const struct tdx_ve_event *ev, const char *name)
+{
+	const struct tdx_trap_state *g = &tdx_trap_g;
+	struct tdx_inject inj = { 0 };
+
+	tdx_trap_lock();
+	enum tdx_tdcall_outcome o = tdx_module_virtualization_exception(g->td, g->vcpu, ev, &inj);
+	tdx_trap_unlock();
+	if (o == TDX_OUTCOME_INJECT) {
+		tdx_trap_deliver_ve(uc, &inj, name, ev);	/* returns only when delivered */
+		return;
+	}
+	struct tdx_line l;
+	const char *why = tdx_td_dead_reason(g->td);
+	tdx_line_init(&l);
+	tdx_line_str(&l, why ? why : "the TD is dead");
+	tdx_line_str(&l, " (");
+	tdx_line_str(&l, name);
+	tdx_line_str(&l, " at RIP ");
+	tdx_line_hex(&l, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+	tdx_line_str(&l, ")");
+	tdx_line_write(&l, STDERR_FILENO);
+	_exit(TDX_TRAP_EXIT_DEAD);
+}
+
+/* A fault in a window, as an EPT violation (SDM 28.2.1 table 28-7: bits
+ * 2:0 the access, 5:3 the entry's permissions, none here, 7 and 8: GLA
+ * valid, fault on the final translation). 1 if the module made it a #VE
+ * and the handler ran; 0 if it is an exit to the host: the caller reports. */
+static int memory_ve(ucontext_t *uc, const siginfo_t *si, uint64_t gpa, uint64_t pf_err)
+{
+	const struct tdx_trap_state *g = &tdx_trap_g;
+	struct tdx_inject inj = { 0 };
+	struct tdx_ve_event ev = {
+		.exit_reason = TDX_EXIT_EPT_VIOLATION,
+		.exit_qual = TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT,
+		.gla = (uint64_t)(uintptr_t)si->si_addr,
+		.gpa = gpa,	/* instruction length: not defined for EPT violations (4.2) */
+	};
+
+	if (pf_err & PF_FETCH)
+		ev.exit_qual |= TDX_EPT_QUAL_FETCH;
+	else if (pf_err & PF_WRITE)
+		ev.exit_qual |= TDX_EPT_QUAL_WRITE;
+	else
+		ev.exit_qual |= TDX_EPT_QUAL_READ;
+	tdx_trap_lock();
+	enum tdx_tdcall_outcome o = tdx_module_virtualization_exception(g->td, g->vcpu, &ev, &inj);
+	tdx_trap_unlock();
+	if (o != TDX_OUTCOME_INJECT)
+		return 0;
+	tdx_trap_deliver_ve(uc, &inj, (gpa & g->shared_bit) ? "a shared-GPA (MMIO) access"
+							    : "a PENDING-page access", &ev);
+	return 1;
+}
+
 void tdx_trap_segv_handler(int sig, siginfo_t *si, void *ucv)
 {
 	const struct tdx_trap_state *g = &tdx_trap_g;
@@ -81,13 +141,26 @@ void tdx_trap_segv_handler(int sig, siginfo_t *si, void *ucv)
 		shared_alias = 1;
 		gpa = a - shrd;
 	} else {
+		struct tdx_ve_event ev;
+		const char *name;
+		/* #GP (SI_KERNEL): a privileged instruction that a TD gets as #VE? */
+		if (g->installed && si->si_code == SI_KERNEL &&
+		    tdx_trap_decode_ve_insn(uc, &ev, &name) == 0) {
+			instruction_ve(uc, &ev, name);
+			return;
+		}
 		tdx_trap_chain(&g->old_segv, sig, si, ucv);
 		return;
 	}
 
+	uint64_t err = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
+	/* Without a handler the access diagnostic says more than "#VE". */
+	if (atomic_load(&tdx_trap_g.ve_handler) &&
+	    memory_ve(uc, si, shared_alias ? gpa | g->shared_bit : gpa, err))
+		return;
+
 	struct tdx_page_state st;
 	int have_st = tdx_td_page_state(g->td, gpa, &st) == 0;
-	uint64_t err = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
 	struct tdx_line l;
 
 	tdx_line_init(&l);

@@ -175,10 +175,63 @@ static void trace_to_fd(void *ctx, unsigned vcpu, const struct tdx_regs *in,
 	errno = saved;
 }
 
+/* Where #VE lines go: the module traces TDCALLs itself, but a #VE outside
+ * a TDCALL never reaches it, so the engine keeps the fd for those. */
+static struct tdx_td *_Atomic ve_trace_td;
+static _Atomic int ve_trace_fd = -1;
+
 void tdx_trap_trace_to_fd(struct tdx_td *td, int fd)
 {
 	if (fd < 0)
 		tdx_td_set_trace(td, NULL, NULL);
 	else
 		tdx_td_set_trace(td, trace_to_fd, (void *)(intptr_t)fd);
+	atomic_store(&ve_trace_fd, fd < 0 ? -1 : fd);
+	atomic_store(&ve_trace_td, fd < 0 ? NULL : td);
+}
+
+int tdx_trap_ve_format(char *buf, size_t len, unsigned vcpu, const struct tdx_ve_event *ev,
+		       uint64_t rip, unsigned vector)
+{
+	const char *reason = tdx_exit_reason_name(ev->exit_reason);
+	size_t n = 0;
+
+	if (len)
+		buf[0] = 0;
+	put(buf, len, &n, "%s: [vcpu%u rip=0x%llx] %s ", tdx_trap_name, vcpu,
+	    (unsigned long long)rip, vector == 8 ? "#DF (#VE while VE_INFO.VALID)" : "#VE");
+	if (reason)
+		put(buf, len, &n, "%s", reason);
+	else
+		put(buf, len, &n, "exit reason %u", ev->exit_reason);
+	put(buf, len, &n, " qual=0x%llx gla=0x%llx gpa=0x%llx len=%u info=0x%x\n",
+	    (unsigned long long)ev->exit_qual, (unsigned long long)ev->gla,
+	    (unsigned long long)ev->gpa, ev->instr_len, ev->instr_info);
+	return (int)n;
+}
+
+void tdx_trap_trace_ve(const struct tdx_ve_event *ev, uint64_t rip, unsigned vector)
+{
+	int fd = atomic_load(&ve_trace_fd);
+	char line[320];
+
+	if (fd < 0 || atomic_load(&ve_trace_td) != tdx_trap_g.td)
+		return;
+	int n = tdx_trap_ve_format(line, sizeof(line), tdx_trap_g.vcpu, ev, rip, vector);
+	if (n <= 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	int saved = errno;
+	for (int off = 0; off < n;) {
+		ssize_t w = write(fd, line + off, (size_t)(n - off));
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (int)w;
+	}
+	errno = saved;
 }

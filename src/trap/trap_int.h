@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <ucontext.h>
 
+#define TDXKIT_TRAP_ENGINE	/* trap.h: no weak declaration of our own entry point */
 #include "tdxkit/trap.h"
 
 /* Engine state: one TD per process, set up by tdx_trap_install(). */
@@ -23,6 +24,7 @@ struct tdx_trap_state {
 	tdx_trap_inject_fn inject;
 	void *inject_ctx;
 	atomic_flag busy;		/* serialises TDCALLs of different threads */
+	tdx_ve_handler_fn _Atomic ve_handler;	/* the program's #VE handler, or NULL */
 	int installed;
 };
 extern struct tdx_trap_state tdx_trap_g;
@@ -34,6 +36,32 @@ void tdx_trap_regs_to_uc(const struct tdx_regs *r, ucontext_t *uc);
 
 /* segv.c */
 void tdx_trap_segv_handler(int sig, siginfo_t *si, void *ucv);
+
+/* The engine lock around module calls (engine.c). Never held while the
+ * program's #VE handler runs: that handler executes TDCALLs. */
+void tdx_trap_lock(void);
+void tdx_trap_unlock(void);
+
+/* insn.c: an instruction that raises #GP in user mode and #VE in a TD
+ * (IO, HLT, RDMSR, WRMSR) decoded at the context's RIP into a VE event
+ * (exit reason, qualification, length, info); also a short name for
+ * diagnostics ("OUT", "HLT"). 0, or -1 if it is none of them. */
+int tdx_trap_decode_ve_insn(const ucontext_t *uc, struct tdx_ve_event *ev, const char **name);
+
+/* ve.c: deliver a #VE (or report a #DF) the module decided on for
+ * `event` (NULL: the one the module recorded, for a TDCALL's #VE) at the
+ * context's RIP: trace it, call the program's handler with the frame and
+ * write the frame back. Returns only when delivered; otherwise prints one
+ * line ("what" names the event) and exits with TDX_TRAP_EXIT_INJECT. The
+ * engine lock must not be held. */
+void tdx_trap_deliver_ve(ucontext_t *uc, const struct tdx_inject *inj, const char *what,
+			 const struct tdx_ve_event *event);
+/* The frame <-> the interrupted context. */
+void tdx_trap_frame_from_uc(const ucontext_t *uc, struct tdx_ve_frame *f);
+void tdx_trap_frame_to_uc(const struct tdx_ve_frame *f, ucontext_t *uc);
+
+/* trace.c: the #VE line on the trace fd, when tracing the engine's TD. */
+void tdx_trap_trace_ve(const struct tdx_ve_event *ev, uint64_t rip, unsigned vector);
 
 /* Hand a signal the engine does not own to the handler that was installed
  * before it; with none (or SIG_IGN) the default action is restored so that
