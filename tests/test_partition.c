@@ -456,6 +456,20 @@ static void test_attr_wr_semantics(void **state)
 	ASSERT_EQ(tdx_l2_attr_effective(td, 0x201000, 1), 0);
 	ASSERT_EQ(tdx_l2_attr_effective(td, 0x202000, 1), RWX);
 	tdx_td_destroy(td);
+
+	/* A 4 KiB ATTR.WR inside an accepted 2 MiB leaf: the module exits to the
+	 * host (EEQ type 5), the built-in host DEMOTEs, the TDCALL re-executes. */
+	td = td_part(1, TDX_SEPT_POLICY_2M);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ACCEPT, 0x400000 | TDX_PAGE_2M, 0, 0, 0, NULL), TDX_SUCCESS);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_WR, 0x401000, W(1, RWX), W(1, ALLM), 0, &r), TDX_SUCCESS);
+	ASSERT_EQ(r.rcx, 0x401000);
+	struct tdx_page_state ps;
+	assert_int_equal(tdx_td_page_state(td, 0x401000, &ps), 0);
+	ASSERT_EQ(ps.level, TDX_PAGE_4K);
+	ASSERT_EQ(ps.sept, TDX_SEPT_PRESENT);
+	ASSERT_EQ(tdx_l2_attr_effective(td, 0x401000, 1), RWX);
+	ASSERT_EQ(tdx_l2_attr_effective(td, 0x402000, 1), 0);
+	tdx_td_destroy(td);
 }
 
 /* ---- the fake L2 CPU engine --------------------------------------------------- */

@@ -56,16 +56,29 @@ enum tdx_tdcall_outcome tdx_module_tdcall(struct tdx_td *td, unsigned vcpu,
 	uint64_t rax = regs->rax;
 	uint64_t leaf = rax & TDX_LEAF_MASK;
 	uint64_t status;
+	uint64_t gpr_in[TDX_NR_GPRS];
 
+	memcpy(gpr_in, regs->gpr, sizeof(gpr_in));
 	if ((rax & TDX_LEAF_RSVD_MASK) || leaf >= NR_LEAVES || !leaf_table[leaf].fn ||
 	    TDX_LEAF_VERSION(rax) > leaf_table[leaf].max_version)
 		status = tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RAX);
 	else
 		status = leaf_table[leaf].fn(&c);
 
-	if (c.outcome == TDX_OUTCOME_DONE) {
+	switch (c.outcome) {
+	case TDX_OUTCOME_DONE:
 		regs->rax = status;
 		regs->rip += TDX_TDCALL_LEN;
+		break;
+	case TDX_OUTCOME_TD_EXIT:
+	case TDX_OUTCOME_INJECT:
+		/* The module writes guest GPRs only when a leaf completes: a TD
+		 * exit or an injected exception leaves them as the guest had
+		 * them, whatever outputs the leaf began to write (1.3). */
+		memcpy(regs->gpr, gpr_in, sizeof(gpr_in));
+		break;
+	default:	/* REEXECUTE keeps progress a leaf saved in GPRs (INVGLA's RDX) */
+		break;
 	}
 	return c.outcome;
 }

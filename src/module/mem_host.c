@@ -244,7 +244,13 @@ int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
 	enum tdx_region k = tdx_mem_region(m, gpa / TDX_PAGE_SIZE_2M);
 	enum tdx_sept_state s = tdx_mem_state(m, gpa, NULL);
 
-	if (type == TDX_EEQ_ACCEPT && req_level == TDX_PAGE_4K && k == TDX_REGION_PENDING)
+	/* A 4 KiB ACCEPT inside a PENDING 2 MiB leaf, or a 4 KiB ATTR.WR inside
+	 * any 2 MiB leaf, asks the host to DEMOTE (8.2, 7.6: EEQ types 1 and 5). */
+	int demote_4k = req_level == TDX_PAGE_4K &&
+		((type == TDX_EEQ_ACCEPT && k == TDX_REGION_PENDING) ||
+		 (type == TDX_EEQ_ATTR_WR && (k == TDX_REGION_PENDING || k == TDX_REGION_PRESENT)));
+
+	if (demote_4k)
 		st = tdx_host_page_demote(td, gpa & ~(TDX_PAGE_SIZE_2M - 1));
 	else if (s == TDX_SEPT_FREE)
 		st = aug_per_policy(td, gpa);

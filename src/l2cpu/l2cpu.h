@@ -1,0 +1,135 @@
+/* l2cpu.h: internals of the Unicorn L2 engine (docs/l2-engine.md,
+ * "Recommended L2 engine design"). One struct l2_inst per (VCPU, VM):
+ * its uc_engine, the TD pages mapped into it so far, and the exit the
+ * hooks recorded during the current uc_emu_start. */
+#ifndef TDXKIT_L2CPU_INT_H
+#define TDXKIT_L2CPU_INT_H
+
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+
+#include "l2.h"
+
+#define L2CPU_MAX_VCPUS 64
+#define L2CPU_MSRS 64		/* per-VM store of MSRs served without an exit */
+#define L2CPU_PAGE 0x1000ull
+
+/* What stopped uc_emu_start (set by the first hook that fires). */
+enum l2_stop {
+	STOP_NONE = 0,
+	STOP_EXIT,	/* x.exit is a VM exit for the module */
+	STOP_MSR,	/* RDMSR/WRMSR at x.rip, not executed yet */
+	STOP_RDTSC,	/* RDTSC/RDTSCP at x.rip, not executed yet */
+	STOP_INTR,	/* exception/interrupt x.vector at x.rip (delivery decided later) */
+	STOP_FATAL,	/* refuse: in->why */
+	STOP_BUDGET,	/* instruction budget used up (no TSC deadline: just go on) */
+};
+
+struct l2_stopinfo {
+	enum l2_stop kind;
+	uint64_t rip;		/* RIP to report (fault-like: at the instruction) */
+	unsigned len;		/* instruction length */
+	unsigned vector;	/* STOP_INTR */
+	int msr_write;		/* STOP_MSR */
+	int rdtscp;		/* STOP_RDTSC */
+	/* I/O: registers to restore (the instruction must look not executed) */
+	int restore;
+	uint64_t rax, rcx, rsi, rdi;
+	struct tdx_l2_exit exit;
+};
+
+struct l2_msr {
+	uint32_t index;
+	uint64_t value;
+};
+
+struct l2_engine;
+
+struct l2_inst {
+	uc_engine *uc;
+	struct l2_engine *eng;
+	unsigned vcpu, vm;
+	struct tdx_l2_run *run;		/* the run in progress (hooks use it) */
+	/* TD pages mapped into Unicorn: address and the rights they got. */
+	uint64_t *pages;
+	uint8_t *perms;
+	size_t npages, cap;
+	/* Control registers as last written to Unicorn (raw stores, Q6). */
+	uint64_t cr0, cr3, cr4, efer;
+	int loaded;
+	/* Per-uc_emu_start accounting (code hook). */
+	uint64_t executed, budget;
+	int deadline;			/* budget ends at the TSC deadline: exit 52 */
+	uint64_t last_addr;
+	uint32_t last_size;
+	struct l2_stopinfo x;
+	char why[240];
+	struct l2_msr msrs[L2CPU_MSRS];
+	unsigned nmsrs;
+};
+
+struct l2_engine {
+	struct tdx_td *td;
+	uint8_t *host;		/* TD memory, host view (GPA 0) */
+	uint64_t size;
+	uint64_t tsc[L2CPU_MAX_VCPUS];	/* virtual TSC: L2 instructions executed */
+	struct l2_inst *inst[L2CPU_MAX_VCPUS][TDX_L2_MAX_VMS];
+	char why[160];
+};
+
+/* inst.c */
+struct l2_inst *l2_inst_get(struct l2_engine *e, unsigned vcpu, unsigned vm, char *why, size_t len);
+void l2_inst_free(struct l2_inst *in);
+/* Refuse: record a fatal stop with a formatted reason and stop Unicorn. */
+void l2_fatal(struct l2_inst *in, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a VM exit (first one wins) and stop Unicorn. */
+void l2_stop_exit(struct l2_inst *in, uint64_t rip, unsigned len);
+
+/* state.c: check the L2 state is one the engine runs correctly, load it
+ * into Unicorn; store it back after a run. */
+int l2_state_load(struct l2_inst *in, struct tdx_l2_run *run);
+void l2_state_store(struct l2_inst *in, struct tdx_l2_run *run);
+
+/* memory.c: lazy mapping of TD pages with the VM's rights (7.6). */
+int l2_mem_hooks(struct l2_inst *in);
+/* Re-check every mapped page against the current attributes and paging;
+ * 0, or -1 after l2_fatal. */
+int l2_mem_revalidate(struct l2_inst *in);
+/* Drop cached translations (TBs) of every mapped page, or of one. */
+void l2_mem_flush(struct l2_inst *in, int all, uint64_t gla);
+/* Host pointer to len bytes at gpa if inside TD memory, else NULL. */
+const uint8_t *l2_mem_peek(struct l2_inst *in, uint64_t gpa, size_t len);
+/* Map a paging-structure page (Unicorn's walk reads it physically). */
+int l2_mem_map_table(struct l2_inst *in, uint64_t gpa);
+
+/* paging.c: walk the L2's page tables for gla (through run->mem, as the
+ * CPU's walk is subject to EPT). 0: *gpa set (or *present = 0); -1: the
+ * walk hit a page the VM may not read (run->exit-like *fault filled). */
+int l2_walk(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
+	    struct tdx_l2_exit *fault);
+
+/* decode.c: the few instruction forms the engine classifies. */
+struct l2_insn {
+	unsigned len;		/* total length, 0 if not recognised */
+	unsigned prefixes;	/* bytes of legacy prefixes + REX */
+	int rep, opsize16, addr32, seg;	/* seg: segment override 0..5 or -1 */
+	uint8_t op[3];		/* opcode bytes after the prefixes */
+};
+void l2_decode(const uint8_t *b, size_t n, struct l2_insn *d);
+
+/* hooks.c */
+int l2_insn_hooks(struct l2_inst *in);
+
+/* msr.c */
+int l2_msr_intercepted(const struct tdx_l2_run *run, uint32_t msr, int write);
+uint64_t l2_msr_read(struct l2_inst *in, uint32_t msr);
+void l2_msr_write(struct l2_inst *in, uint32_t msr, uint64_t v);
+
+/* run.c: the engine's run() */
+int l2_run(struct l2_engine *e, struct tdx_l2_run *run);
+
+/* events.c: an exception that Unicorn raised: VM exit 0 / 2 per the
+ * exception bitmap and the IDT limit, or refuse. */
+void l2_exception(struct l2_inst *in, struct tdx_l2_run *run);
+
+#endif
