@@ -12,3 +12,7 @@ echo "== tdx-decode report (the TDREPORT the program fetched)"
 echo
 echo "== tdx-decode status 0xC0000B0B00000001"
 "$build/tdx-decode" status 0xC0000B0B00000001
+
+echo
+echo "== example-paravisor: an L1 paravisor running two L2 VMs (VTL0, VTL1) on the L2 CPU engine"
+"$build/example-paravisor"

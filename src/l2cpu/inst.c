@@ -56,7 +56,7 @@ void l2_fatal(struct l2_inst *in, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (in->x.kind != STOP_NONE && in->x.kind != STOP_EXIT)
+	if (in->x.kind == STOP_FATAL)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(in->why, sizeof(in->why), fmt, ap);

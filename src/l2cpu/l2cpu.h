@@ -22,6 +22,7 @@ enum l2_stop {
 	STOP_RDTSC,	/* RDTSC/RDTSCP at x.rip, not executed yet */
 	STOP_INTR,	/* exception/interrupt x.vector at x.rip (delivery decided later) */
 	STOP_FATAL,	/* refuse: in->why */
+	STOP_RETRY,	/* a code page was just mapped: restart at RIP */
 	STOP_BUDGET,	/* instruction budget used up (no TSC deadline: just go on) */
 };
 
@@ -101,6 +102,8 @@ void l2_mem_flush(struct l2_inst *in, int all, uint64_t gla);
 const uint8_t *l2_mem_peek(struct l2_inst *in, uint64_t gpa, size_t len);
 /* Map a paging-structure page (Unicorn's walk reads it physically). */
 int l2_mem_map_table(struct l2_inst *in, uint64_t gpa);
+/* A #PF at cr2 caused by a table page not mapped yet: 1 = retry. */
+int l2_mem_pf_spurious(struct l2_inst *in, uint64_t cr2);
 
 /* paging.c: walk the L2's page tables for gla (through run->mem, as the
  * CPU's walk is subject to EPT). 0: *gpa set (or *present = 0); -1: the

@@ -198,6 +198,14 @@ static bool on_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size
 			 "memory: shared GPAs are not reachable with GLA == GPA)", (unsigned long long)addr);
 		return false;
 	}
+	/* A code page mapped while Unicorn translates gets a translation
+	 * that uc_ctl_remove_cache cannot find later (measured): fail this
+	 * fetch and restart at the same RIP with the page in place. */
+	if (acc == TDX_L2_ACC_FETCH_S) {
+		in->x.kind = STOP_RETRY;
+		uc_emu_stop(in->uc);
+		return false;
+	}
 	return true;
 }
 
@@ -259,6 +267,29 @@ void l2_mem_flush(struct l2_inst *in, int all, uint64_t gla)
 		uc_ctl_remove_cache(in->uc, page, page + L2CPU_PAGE);
 		return;
 	}
-	for (size_t i = 0; i < in->npages; i++)
+	for (size_t i = 0; i < in->npages; i++) {
 		uc_ctl_remove_cache(in->uc, in->pages[i], in->pages[i] + L2CPU_PAGE);
+	}
+}
+
+/* Unicorn's page walk reads the tables before any hook of ours runs (a
+ * table page not mapped yet reads as not present): a #PF whose GLA our
+ * walk finds present, after mapping new table pages, is spurious and the
+ * instruction is retried. 1 = retry; 0 = a real #PF (or an EPT violation
+ * on a table page, recorded as the exit). */
+int l2_mem_pf_spurious(struct l2_inst *in, uint64_t cr2)
+{
+	struct tdx_l2_exit f;
+	uint64_t gpa = 0;
+	int present = 0;
+	size_t before = in->npages;
+
+	if (!paging_on(in))
+		return 0;
+	if (l2_walk(in, cr2, &gpa, &present, &f)) {
+		in->x.kind = STOP_NONE;
+		ept_exit(in, cr2, f.gpa, TDX_L2_ACC_READ, 1, in->x.rip);
+		return 0;
+	}
+	return present && in->npages != before;
 }

@@ -143,7 +143,7 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 	for (;;) {
 		memset(&in->x, 0, sizeof(in->x));
 		set_budget(in, run);
-		uint64_t rip = reg(in, UC_X86_REG_RIP);
+		uint64_t rip = reg(in, UC_X86_REG_RIP), cr2 = reg(in, UC_X86_REG_CR2);
 		in->last_addr = rip;
 		in->last_size = 0;
 		uc_err err = uc_emu_start(in->uc, rip, 0, 0, 0);
@@ -151,6 +151,9 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 
 		int go_on = 0;
 		switch (in->x.kind) {
+		case STOP_RETRY:
+			go_on = 1;	/* RIP is where the fetch failed */
+			break;
 		case STOP_BUDGET:
 			set_reg(in, UC_X86_REG_RIP, in->x.rip);
 			go_on = 1;
@@ -163,6 +166,13 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 			break;
 		case STOP_NONE:
 			quiet_stop(in, err);
+			break;
+		case STOP_INTR:
+			if (in->x.vector == 14 && l2_mem_pf_spurious(in, reg(in, UC_X86_REG_CR2))) {
+				set_reg(in, UC_X86_REG_CR2, cr2);
+				set_reg(in, UC_X86_REG_RIP, in->x.rip);
+				go_on = 1;
+			}
 			break;
 		default:
 			break;
