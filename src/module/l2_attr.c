@@ -117,7 +117,7 @@ void tdx_td_set_l2_engine(struct tdx_td *td, const struct tdx_l2_engine_ops *ops
 
 void tdx_vcpu_set_l1_apic(struct tdx_td *td, unsigned vcpu, uint8_t rvi, uint8_t ppr)
 {
-	if (vcpu < TDX_MAX_VCPUS) {
+	if (vcpu < td->cfg.num_vcpus) {
 		td->vcpus[vcpu].l2.l1_rvi = rvi;
 		td->vcpus[vcpu].l2.l1_ppr = ppr;
 	}

@@ -196,7 +196,7 @@ uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int 
 
 void tdx_vcpu_set_interrupt_pending(struct tdx_td *td, unsigned vcpu, int pending)
 {
-	if (vcpu < TDX_MAX_VCPUS)
+	if (vcpu < td->cfg.num_vcpus)
 		td->vcpus[vcpu].intr_pending = !!pending;
 }
 

@@ -63,18 +63,26 @@ struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t 
 	/* TD_CTLS.PENDING_VE_DISABLE starts as ATTRIBUTES.SEPT_VE_DISABLE (4.1). */
 	if (cfg->attributes & TDX_ATTR_SEPT_VE_DISABLE)
 		td->td_ctls |= TDX_TD_CTLS_PENDING_VE_DISABLE;
-	for (unsigned i = 0; i < TDX_MAX_VCPUS; i++) {
+	td->vcpus = calloc(cfg->num_vcpus, sizeof(*td->vcpus));
+	if (!td->vcpus) {
+		snprintf(err, errlen, "out of memory");
+		free(td);
+		return NULL;
+	}
+	for (unsigned i = 0; i < cfg->num_vcpus; i++) {
 		td->vcpus[i].index = i;
 		/* ~0 = disabled for existing VMs, 0 for absent ones (docs/metadata-fields.md). */
 		for (unsigned vm = 0; vm <= TDX_MAX_L2_VMS; vm++)
 			td->vcpus[i].tsc_deadline[vm] = vm <= cfg->num_l2_vms ? ~0ull : 0;
 	}
 	if (tdx_mem_init(&td->mem, cfg->mem_size, td->shared_bit, cfg->sept_policy, err, errlen)) {
+		free(td->vcpus);
 		free(td);
 		return NULL;
 	}
 	if (tdx_measure_init(td, err, errlen)) {
 		tdx_mem_fini(&td->mem);
+		free(td->vcpus);
 		free(td);
 		return NULL;
 	}
@@ -88,6 +96,7 @@ void tdx_td_destroy(struct tdx_td *td)
 	tdx_mem_fini(&td->mem);
 	/* The MAC key is a secret of the TD; do not leave it in freed memory. */
 	memset(&td->mr, 0, sizeof(td->mr));
+	free(td->vcpus);
 	free(td);
 }
 

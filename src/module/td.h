@@ -57,7 +57,7 @@ struct tdx_td {
 	uint64_t td_uuid[4];	/* TDR.TD_UUID; metadata_td.c fills it on first read while all zero */
 	struct tdx_mem mem;
 	struct tdx_measure mr;
-	struct tdx_vcpu vcpus[TDX_MAX_VCPUS];
+	struct tdx_vcpu *vcpus;	/* cfg.num_vcpus of them: each carries its L2 state */
 	tdx_trace_fn trace;
 	void *trace_ctx;
 	int dead;		/* the host gave up: every later TDCALL is refused */

@@ -18,12 +18,17 @@
 #define TDX_RUN_ENV_VCPUS    "TDXKIT_RUN_VCPUS"	/* 1..64 */
 #define TDX_RUN_ENV_L2_VMS   "TDXKIT_RUN_L2_VMS"	/* 0..3 */
 #define TDX_RUN_ENV_SEPT     "TDXKIT_RUN_SEPT"	/* 2m | 4k */
-#define TDX_RUN_ENV_TRACE    "TDXKIT_RUN_TRACE"	/* 1: trace every TDCALL */
+#define TDX_RUN_ENV_TRACE    "TDXKIT_RUN_TRACE"	/* 1: trace every TDCALL and TDVMCALL; json: as JSON lines */
 #define TDX_RUN_ENV_TRACE_FD "TDXKIT_RUN_TRACE_FD"	/* where the trace goes (default 2) */
 /* TD ATTRIBUTES (5.2), e.g. 0 for a TD that gets #VE on PENDING pages
- * (SEPT_VE_DISABLE clear, 4.1); default 0x10000000. No tdx-run option yet:
- * set it in tdx-run's environment. */
+ * (SEPT_VE_DISABLE clear, 4.1); default 0x10000000. tdx-run --attributes
+ * sets it; without the option the tool leaves an inherited value alone. */
 #define TDX_RUN_ENV_ATTRIBUTES "TDXKIT_RUN_ATTRIBUTES"
+/* The default host (tdxkit/vmm.h). */
+#define TDX_RUN_ENV_STATS      "TDXKIT_RUN_STATS"	/* 1: counts and time per leaf/service at exit */
+#define TDX_RUN_ENV_LEAK_CHECK "TDXKIT_RUN_LEAK_CHECK"	/* 1: report exposed non-input registers */
+#define TDX_RUN_ENV_HOSTILE    "TDXKIT_RUN_HOSTILE"	/* SEED: adversarial, reproducible host */
+#define TDX_RUN_ENV_QUOTE_KEY  "TDXKIT_RUN_QUOTE_KEY"	/* PEM key to sign with, or where to save ours */
 
 /* What the program gets (the contract documented in tdx-run --help). */
 #define TDX_RUN_ENV_PRIVATE_BASE "TDXKIT_PRIVATE_BASE"
