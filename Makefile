@@ -35,7 +35,7 @@ test-asan: deps
 fuzz: deps
 	CC=clang cmake -S . -B $(BUILD_FUZZ) -DTDXKIT_FUZZ=ON -DTDXKIT_SANITIZE=ON -DTDXKIT_TESTS=OFF \
 		-DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
-	cmake --build $(BUILD_FUZZ) -j $(JOBS)
+	cmake --build $(BUILD_FUZZ) -j $(JOBS) --target fuzzers
 	scripts/run-fuzzers.sh $(BUILD_FUZZ)/fuzz $(FUZZ_RUNS)
 
 check: test test-asan fuzz

@@ -30,7 +30,8 @@ struct tdx_td;
  * with a one-line reason in err. Unicorn instances are created lazily on
  * the first TDG.VP.ENTER of each (VCPU, VM). */
 int tdx_l2cpu_attach(struct tdx_td *td, char *err, size_t len);
-/* Unregister it and free every instance (before tdx_td_destroy). */
+/* Unregister it and free every instance. Optional: tdx_td_destroy()
+ * releases the engine too. */
 void tdx_l2cpu_detach(struct tdx_td *td);
 
 /* The virtual TSC of a VCPU (L2 instructions executed so far). */

@@ -209,7 +209,9 @@ void tdx_vcpu_set_interrupt_pending(struct tdx_td *td, unsigned vcpu, int pendin
 /* ---- TD partitioning (section 7) -----------------------------------------
  * The L2 CPU that TDG.VP.ENTER runs is an engine behind struct
  * tdx_l2_engine_ops (src/module/l2.h). With none registered, ENTER fails
- * the TD with the reason "no L2 CPU engine". ops NULL restores that. */
+ * the TD with the reason "no L2 CPU engine". ops NULL restores that. The
+ * engine being replaced, and the one left at tdx_td_destroy(), get their
+ * destroy op called (if they have one). */
 struct tdx_l2_engine_ops;
 void tdx_td_set_l2_engine(struct tdx_td *td, const struct tdx_l2_engine_ops *ops, void *ctx);
 /* L1's virtual-APIC RVI and PPR for a VCPU: TDG.VP.ENTER refuses with

@@ -33,10 +33,21 @@ static void op_invalidate(void *ctx, unsigned vcpu, unsigned vm, unsigned kind, 
 	l2_mem_flush(e->inst[vcpu][vm - 1], kind != 4, gla);
 }
 
+static void engine_free(void *ctx)
+{
+	struct l2_engine *e = ctx;
+
+	for (unsigned v = 0; v < L2CPU_MAX_VCPUS; v++)
+		for (unsigned m = 0; m < TDX_L2_MAX_VMS; m++)
+			l2_inst_free(e->inst[v][m]);
+	free(e);
+}
+
 static const struct tdx_l2_engine_ops unicorn_ops = {
 	.name = "unicorn-2.0.1",
 	.run = op_run,
 	.invalidate = op_invalidate,
+	.destroy = engine_free,
 };
 
 int tdx_l2cpu_attach(struct tdx_td *td, char *err, size_t len)
@@ -67,14 +78,8 @@ int tdx_l2cpu_attach(struct tdx_td *td, char *err, size_t len)
 
 void tdx_l2cpu_detach(struct tdx_td *td)
 {
-	if (td->l2.engine != &unicorn_ops)
-		return;
-	struct l2_engine *e = td->l2.engine_ctx;
-	tdx_td_set_l2_engine(td, NULL, NULL);
-	for (unsigned v = 0; v < L2CPU_MAX_VCPUS; v++)
-		for (unsigned m = 0; m < TDX_L2_MAX_VMS; m++)
-			l2_inst_free(e->inst[v][m]);
-	free(e);
+	if (td->l2.engine == &unicorn_ops)
+		tdx_td_set_l2_engine(td, NULL, NULL);	/* calls engine_free */
 }
 
 uint64_t tdx_l2cpu_tsc(const struct tdx_td *td, unsigned vcpu)

@@ -201,6 +201,9 @@ struct tdx_l2_engine_ops {
 	 * INVEPT single context, 2 INVVPID single context, 3 single context
 	 * retaining globals, 4 one page at gla (TDG.VP.INVGLA). */
 	void (*invalidate)(void *ctx, unsigned vcpu, unsigned vm, unsigned kind, uint64_t gla);
+	/* Optional: the TD is being destroyed (or another engine replaces
+	 * this one): release ctx. */
+	void (*destroy)(void *ctx);
 };
 
 /* An L2 exit that went to the host and completes into L1 when the host

@@ -111,6 +111,10 @@ uint16_t tdx_l2_attr_effective(const struct tdx_td *td, uint64_t gpa, unsigned v
 
 void tdx_td_set_l2_engine(struct tdx_td *td, const struct tdx_l2_engine_ops *ops, void *ctx)
 {
+	const struct tdx_l2_engine_ops *old = td->l2.engine;
+
+	if (old && old->destroy && (old != ops || td->l2.engine_ctx != ctx))
+		old->destroy(td->l2.engine_ctx);
 	td->l2.engine = ops;
 	td->l2.engine_ctx = ctx;
 }

@@ -93,6 +93,7 @@ void tdx_td_destroy(struct tdx_td *td)
 {
 	if (!td)
 		return;
+	tdx_td_set_l2_engine(td, NULL, NULL);	/* the engine releases its state */
 	tdx_mem_fini(&td->mem);
 	/* The MAC key is a secret of the TD; do not leave it in freed memory. */
 	memset(&td->mr, 0, sizeof(td->mr));
