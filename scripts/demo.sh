@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # make demo: run the example TD programs under tdx-run and decode what they made.
 set -eu
-build=${1:-build}
+build=$(cd "${1:-build}" && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+
+# 1. A TD program and its host: UART console, quote, MapGPA, CPUID, MSR,
+#    MMIO through #VE, exit port. --quote-key saves the host's public key.
+echo "== tdx-run --mem 256M --stats --quote-key key.pem -- example-ghci_demo quote.bin"
+(cd "$out" && "$build/tdx-run" --mem 256M --stats --quote-key key.pem -- \
+	"$build/example-ghci_demo" quote.bin)
+echo
+echo "== tdx-decode quote quote.bin key.pem (abridged)"
+"$build/tdx-decode" quote "$out/quote.bin" "$out/key.pem" >"$out/quote.txt"
+grep -E '^DCAP|TDATTRIBUTES|RTMR3|\[ 568\] REPORTDATA|ATTESTATION_KEY|^verification' "$out/quote.txt" | cut -c1-110
+echo
+
 echo "== tdx-run --mem 256M --trace -- example-td_basics"
 "$build/tdx-run" --mem 256M --trace -- "$build/example-td_basics" "$out/tdreport.bin"
 echo

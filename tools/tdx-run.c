@@ -19,12 +19,15 @@
 
 static const char usage_text[] =
 "usage: tdx-run [--mem SIZE] [--gpaw 48|52] [--vcpus N] [--l2-vms N]\n"
-"               [--sept 2m|4k] [--trace] -- PROGRAM [ARGS...]\n"
+"               [--sept 2m|4k] [--attributes HEX] [--trace[=json]] [--stats]\n"
+"               [--leak-check] [--hostile SEED] [--quote-key FILE]\n"
+"               -- PROGRAM [ARGS...]\n"
 "\n"
 "Runs an unmodified x86-64 Linux program as a TDX trust domain modelled in\n"
 "software. When the program executes TDCALL (66 0F 01 CC), which raises\n"
 "SIGILL outside a TD, the call is serviced by the TDX module model and the\n"
 "program continues after it with the module's results in its registers.\n"
+"TDVMCALLs (TDG.VP.VMCALL) go on to a default host (see below).\n"
 "\n"
 "Options:\n"
 "  --mem SIZE     TD memory size: bytes, 0x-hex, or with K/M/G/T (1024-based)\n"
@@ -36,9 +39,35 @@ static const char usage_text[] =
 "  --sept 2m|4k   how the host maps memory before it is accepted: 2 MiB\n"
 "                 PENDING pages where aligned, or 4 KiB pages only\n"
 "                 (default 2m)\n"
+"  --attributes HEX  TD ATTRIBUTES (default 10000000: SEPT_VE_DISABLE; 0 makes\n"
+"                 a touch of a PENDING page a #VE)\n"
 "  --trace        print one line per TDCALL on standard error: leaf name,\n"
-"                 inputs, status name, outputs\n"
+"                 inputs, status name, outputs; for a TDVMCALL also a\n"
+"                 'tdx-vmm:' line: service, arguments, GHCI status, outputs;\n"
+"                 and one line per #VE\n"
+"  --trace=json   the same as JSON lines (register values as hex strings)\n"
+"  --stats        at exit, count and time per TDCALL leaf and per TDVMCALL\n"
+"                 service on standard error\n"
+"  --leak-check   report every register a TDVMCALL exposes to the host that\n"
+"                 the service does not take as input yet holds a non-zero\n"
+"                 value: 'tdx-vmm: leak-check: SERVICE exposes REG ... rip=RIP'\n"
+"  --hostile SEED the host answers adversarially (wrong statuses, bad RETRY\n"
+"                 addresses, garbage, oversized values), reproducibly per SEED\n"
+"  --quote-key FILE  the attestation key GetQuote signs with: FILE, a PEM\n"
+"                 P-256 private key, if it exists; otherwise a fresh key whose\n"
+"                 public half is saved to FILE (for tdx-decode quote)\n"
 "  -h, --help     this text\n"
+"\n"
+"The default host (the TD's VMM):\n"
+"  IO port 0x3F8-0x3FF  a 16550 UART; what the program writes to it goes to\n"
+"                 tdx-run's standard output\n"
+"  IO port 0x501  exit port: a write of V ends the run with exit status V\n"
+"  CPUID, RDMSR/WRMSR  a CPUID table and an MSR store; MMIO: a test device\n"
+"                 page at GPA = TD memory size (ID register reads TDXKMMIO),\n"
+"                 reached through the shared alias\n"
+"  MapGPA, GetQuote (completed at the next TDCALL; poll the buffer's status),\n"
+"  SetupEventNotifyInterrupt (the vector is not delivered to a user program),\n"
+"  GetTdVmCallInfo, ReportFatalError (ends the run, see exit status)\n"
 "\n"
 "Contract for the program:\n"
 "  * TD memory (GPA 0 .. TDXKIT_MEM_SIZE-1) is mapped in the program's address\n"
@@ -55,10 +84,16 @@ static const char usage_text[] =
 "    one line naming the GPA, the access and the RIP (exit status 120).\n"
 "  * GPA operands of TDCALLs (RTMR digest, TDREPORT buffer, ...) are GPAs,\n"
 "    not virtual addresses: address of the data minus the window base.\n"
+"  * #VE: a program that registers a handler (tdx_ve_register() in\n"
+"    tdxkit/trap.h, or the default one of libtdxkit-guest-ve, tdxkit/ve.h)\n"
+"    gets IN/OUT, HLT, RDMSR/WRMSR, MMIO (a shared-alias page the host has\n"
+"    not mapped) and, with --attributes 0, PENDING-page touches as a #VE: the\n"
+"    handler runs with the interrupted registers and may make TDCALLs. With\n"
+"    no handler, or a #VE while VE_INFO is still valid (#DF), the program\n"
+"    stops with one line (status 121); other injected exceptions (#GP) too.\n"
 "  * All threads execute TDCALL as VCPU 0 (one VCPU per thread is not\n"
-"    modelled yet). An exception the module would inject (#VE, #GP) is not\n"
-"    delivered to the program yet: it stops with a diagnostic (status 121).\n"
-"    If the host side gives up on the TD the program stops with status 122.\n"
+"    modelled yet). If the host side gives up on the TD the program stops\n"
+"    with status 122.\n"
 "  * The program must be dynamically linked (the engine is a preload\n"
 "    library). It may also be used by hand:\n"
 "      LD_PRELOAD=libtdxkit-preload.so PROGRAM   (1 GiB, GPAW 48, 1 VCPU, 2m)\n"
@@ -66,8 +101,10 @@ static const char usage_text[] =
 "    environment); a TDCALL executed outside tdx-run raises SIGILL, as on a\n"
 "    machine without TDX.\n"
 "\n"
-"Exit status: the program's; 2 for bad options; 123 if the TD cannot be\n"
-"created; 125 if tdx-run fails; 126/127 if PROGRAM cannot be executed.\n"
+"Exit status: the program's, or V after a write of V to the exit port; 119\n"
+"after ReportFatalError (the decoded report is on standard error); 120-122\n"
+"as above; 2 for bad options; 123 if the TD or its host cannot be set up;\n"
+"125 if tdx-run fails; 126/127 if PROGRAM cannot be executed.\n"
 "The library is found via $TDXKIT_PRELOAD, the build tree, the install\n"
 "directory, or ../lib next to tdx-run.\n";
 
@@ -133,14 +170,21 @@ int main(int argc, char **argv)
 		{ "vcpus", required_argument, NULL, 'v' },
 		{ "l2-vms", required_argument, NULL, 'l' },
 		{ "sept", required_argument, NULL, 's' },
-		{ "trace", no_argument, NULL, 't' },
+		{ "trace", optional_argument, NULL, 't' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "leak-check", no_argument, NULL, 'L' },
+		{ "hostile", required_argument, NULL, 'H' },
+		{ "attributes", required_argument, NULL, 'a' },
+		{ "quote-key", required_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tdx_td_config cfg;
 	const char *mem = "1G", *gpaw = "48", *vcpus = "1", *l2 = "0", *sept = "2m";
-	int trace = 0, c;
+	const char *hostile = NULL, *attributes = NULL, *quote_key = NULL;
+	int trace = 0, json = 0, stats = 0, leak = 0, c;
 	char why[200];
+	uint64_t num;
 
 	tdx_td_config_init(&cfg);
 	opterr = 0;	/* our own one-line messages */
@@ -152,7 +196,16 @@ int main(int argc, char **argv)
 		case 'v': vcpus = optarg; break;
 		case 'l': l2 = optarg; break;
 		case 's': sept = optarg; break;
-		case 't': trace = 1; break;
+		case 't':
+			trace = 1;
+			if (optarg && !(json = !strcmp(optarg, "json")) && strcmp(optarg, "text"))
+				die(EXIT_USAGE, "--trace=%s: use --trace or --trace=json", optarg);
+			break;
+		case 'S': stats = 1; break;
+		case 'L': leak = 1; break;
+		case 'H': hostile = optarg; break;
+		case 'a': attributes = optarg; break;
+		case 'q': quote_key = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case ':':
 			die(EXIT_USAGE, "option %s needs a value (see --help)", argv[optind - 1]);
@@ -177,6 +230,23 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "--sept: %s", why);
 	if (tdx_run_check(&cfg, why, sizeof(why)))
 		die(EXIT_USAGE, "--mem: %s", why);
+	if (hostile && tdx_run_parse_u64(hostile, &num, why, sizeof(why)))
+		die(EXIT_USAGE, "--hostile: %s", why);
+	char attr_hex[24] = "";
+	if (attributes) {
+		/* HEX, with or without 0x: TD ATTRIBUTES are bit masks. */
+		const char *h = attributes;
+		char *end;
+		if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+			h += 2;
+		errno = 0;
+		unsigned long long a = strtoull(h, &end, 16);
+		if (!*h || *h == '-' || *h == '+' || *h == ' ' || errno || *end)
+			die(EXIT_USAGE, "--attributes: '%s' is not a hex number", attributes);
+		snprintf(attr_hex, sizeof(attr_hex), "0x%llx", a);
+	}
+	if (quote_key && !*quote_key)
+		die(EXIT_USAGE, "--quote-key: empty file name");
 
 	const char *lib = find_preload();
 	if (!lib)
@@ -188,7 +258,21 @@ int main(int argc, char **argv)
 	set(TDX_RUN_ENV_VCPUS, vcpus);
 	set(TDX_RUN_ENV_L2_VMS, l2);
 	set(TDX_RUN_ENV_SEPT, sept);
-	set(TDX_RUN_ENV_TRACE, trace ? "1" : "0");
+	set(TDX_RUN_ENV_TRACE, trace ? (json ? "json" : "1") : "0");
+	set(TDX_RUN_ENV_STATS, stats ? "1" : "0");
+	set(TDX_RUN_ENV_LEAK_CHECK, leak ? "1" : "0");
+	if (hostile)
+		set(TDX_RUN_ENV_HOSTILE, hostile);
+	else
+		unsetenv(TDX_RUN_ENV_HOSTILE);
+	if (quote_key)
+		set(TDX_RUN_ENV_QUOTE_KEY, quote_key);
+	else
+		unsetenv(TDX_RUN_ENV_QUOTE_KEY);
+	/* Without --attributes an inherited TDXKIT_RUN_ATTRIBUTES still counts
+	 * (it was the only way before the option). */
+	if (attributes)
+		set(TDX_RUN_ENV_ATTRIBUTES, attr_hex);
 	unsetenv(TDX_RUN_ENV_TRACE_FD);
 	if (trace) {
 		/* A private copy of stderr: the trace still reaches the user when

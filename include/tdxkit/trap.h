@@ -133,6 +133,18 @@ static inline int tdx_ve_register(tdx_ve_handler_fn fn)
 }
 #endif
 
+/*
+ * The default host (tdxkit/vmm.h, libtdxkit-vmm) behind the engine: every
+ * TDCALL goes through tdx_vmm_tdcall() (timed per leaf), a quote in flight
+ * completes at any trap (tdx_vmm_poll), and when the host ends the run
+ * (exit port, ReportFatalError) the process _exits with the host's status
+ * instead of TDX_TRAP_EXIT_DEAD. The caller still attaches the VMM to the
+ * TD config before tdx_td_create() and owns its trace hook (tdx-run's
+ * preload library does all of this). NULL: the built-in host again.
+ */
+struct tdx_vmm;
+void tdx_trap_set_vmm(struct tdx_vmm *vmm);
+
 /* One line for a #VE delivery, as --trace prints it ("<name>: [vcpuN
  * rip=...] #VE EPT_VIOLATION qual=... gla=... gpa=... len=..."), with a
  * newline; `vector` 8 says #DF instead. Length as snprintf returns it. */

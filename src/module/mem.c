@@ -32,6 +32,23 @@ static void *map_file(int fd, uint64_t size, int prot)
 	return p == MAP_FAILED ? NULL : p;
 }
 
+/* The shared window plus one reserved PROT_NONE page after it: the first
+ * GPA above TD memory (the default host's MMIO device, vmm.h) then faults
+ * there instead of landing in the next mapping (the private window). */
+static void *map_shared_window(int fd, uint64_t size)
+{
+	uint8_t *p = mmap(NULL, size + TDX_PAGE_SIZE_4K, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mmap(p, size, PROT_NONE, MAP_SHARED | MAP_NORESERVE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		munmap(p, size + TDX_PAGE_SIZE_4K);
+		return NULL;
+	}
+	return p;
+}
+
 static void unmap(void *p, uint64_t bytes)
 {
 	if (p)
@@ -66,7 +83,7 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 	}
 	m->host = map_file(m->fd, size, PROT_READ | PROT_WRITE);
 	m->priv = map_file(m->fd, size, PROT_NONE);
-	m->shared = map_file(m->fd, size, PROT_NONE);
+	m->shared = map_shared_window(m->fd, size);
 	m->sept2m = map_state(regions);
 	m->sept4k = map_state(pages);
 	m->accept_ctr = map_state(regions * sizeof(uint16_t));
@@ -89,7 +106,7 @@ void tdx_mem_fini(struct tdx_mem *m)
 
 	unmap(m->host, m->size);
 	unmap(m->priv, m->size);
-	unmap(m->shared, m->size);
+	unmap(m->shared, m->shared ? m->size + TDX_PAGE_SIZE_4K : 0);
 	unmap(m->sept2m, regions);
 	unmap(m->sept4k, pages);
 	unmap(m->accept_ctr, regions * sizeof(uint16_t));

@@ -9,7 +9,11 @@ static int ept_violation_is_ve(const struct tdx_td *td, uint64_t gpa)
 	struct tdx_page_state st;
 
 	if (tdx_td_page_state(td, gpa, &st))
-		return 0;	/* beyond TD memory: the host's business */
+		/* Beyond TD memory: a shared GPA is emulated MMIO all the same
+		 * (KVM's non-present shared-EPT entry, below; the default host's
+		 * test device sits right above TD memory); a private one is the
+		 * host's business. */
+		return (gpa & td->shared_bit) != 0;
 	if (gpa & td->shared_bit)
 		/* Shared GPA: KVM maps emulated MMIO as non-present shared-EPT
 		 * entries with suppress-#VE clear, so the CPU delivers #VE; a

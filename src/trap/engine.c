@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "tdxkit/names.h"
+#include "tdxkit/vmm.h"
 #include "trap_int.h"
 
 struct tdx_trap_state tdx_trap_g = { .busy = ATOMIC_FLAG_INIT };
@@ -101,6 +102,21 @@ static void __attribute__((noreturn)) die_dead(const struct tdx_regs *in)
 	_exit(TDX_TRAP_EXIT_DEAD);
 }
 
+void tdx_trap_end_if_host_ended(void)
+{
+	struct tdx_vmm *v = tdx_trap_g.vmm;
+	int st;
+
+	if (!v || !tdx_vmm_exit_status(v, &st))
+		return;
+	if (tdx_trap_g.stats) {
+		/* The process ends here: no other code of it runs after stdio. */
+		tdx_vmm_print_stats(v, stderr);
+		fflush(stderr);
+	}
+	_exit(st & 0xFF);
+}
+
 void tdx_trap_lock(void)
 {
 	while (atomic_flag_test_and_set_explicit(&tdx_trap_g.busy, memory_order_acquire))
@@ -133,12 +149,26 @@ static void sigill_handler(int sig, siginfo_t *si, void *ucv)
 	 * contended by another thread, never re-entered by this one (a #VE
 	 * handler's TDCALLs come after the unlock below). */
 	tdx_trap_lock();
-	enum tdx_tdcall_outcome o = tdx_tdcall(g->td, g->vcpu, &r, &inj);
+	struct tdx_vmm *vmm = g->vmm;
+	enum tdx_tdcall_outcome o;
+	int irq = -1;
+	if (vmm) {
+		/* Any trap is a host entry: a quote in flight completes now. */
+		tdx_vmm_poll(vmm);
+		o = tdx_vmm_tdcall(vmm, g->td, g->vcpu, &r, &inj);
+		irq = tdx_vmm_take_interrupt(vmm);
+	} else {
+		o = tdx_tdcall(g->td, g->vcpu, &r, &inj);
+	}
 	if (o == TDX_OUTCOME_INJECT && g->inject &&
 	    g->inject(g->inject_ctx, g->td, g->vcpu, &inj, &r) == 0)
 		o = TDX_OUTCOME_REEXECUTE;	/* delivered: resume with the hook's registers */
 	tdx_trap_unlock();
 	errno = saved_errno;
+	/* A user program has no interrupt entry point: say so, drop it (the
+	 * guest polls the GetQuote status word instead). */
+	if (irq >= 0)
+		tdx_trap_trace_irq(irq, in.rip);
 
 	if (o == TDX_OUTCOME_INJECT && inj.vector == 20 && atomic_load(&g->ve_handler)) {
 		/* Fault-like: the handler sees RIP at the TDCALL and, once it has
@@ -155,6 +185,7 @@ static void sigill_handler(int sig, siginfo_t *si, void *ucv)
 	case TDX_OUTCOME_INJECT:
 		die_inject(&inj, &r);
 	default:
+		tdx_trap_end_if_host_ended();	/* exit port, ReportFatalError */
 		die_dead(&in);
 	}
 }
@@ -192,6 +223,28 @@ int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
 	g->vcpu = vcpu;
 	tdx_td_windows(td, &g->win);
 	g->shared_bit = tdx_td_shared_bit(td);
+	/* The first GPA above TD memory is the default host's MMIO device
+	 * (vmm.h): reserve the page after the shared window so that a touch
+	 * there faults as an MMIO #VE, not into whatever else is mapped. */
+	g->mmio_page = NULL;
+	g->mmio_owned = 0;
+	if (g->win.shared_base) {
+		uint8_t *want = g->win.shared_base + g->win.size;
+		void *p = mmap(want, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			       -1, 0);
+		if (p == want) {
+			g->mmio_page = p;
+			g->mmio_owned = 1;
+		} else {
+			if (p != MAP_FAILED)
+				munmap(p, 4096);	/* an old kernel placed it elsewhere */
+			/* Taken: the model's own guard page (mem.c), unless it is
+			 * the start of the private window. */
+			uint8_t *pb = g->win.private_base;
+			if (!(pb && want >= pb && want < pb + g->win.size))
+				g->mmio_page = want;
+		}
+	}
 	g->installed = 1;
 
 	struct sigaction sa;
@@ -223,6 +276,9 @@ int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
 	return 0;
 
 undo_stack:
+	if (g->mmio_owned)
+		munmap(g->mmio_page, 4096);
+	g->mmio_page = NULL;
 	g->installed = 0;
 	g->td = NULL;
 	sigaltstack(&g->old_ss, NULL);
@@ -241,6 +297,11 @@ void tdx_trap_uninstall(void)
 	sigaction(SIGSEGV, &g->old_segv, NULL);
 	g->installed = 0;
 	tdx_trap_set_ve_handler(NULL);
+	g->vmm = NULL;
+	g->stats = 0;
+	if (g->mmio_owned)
+		munmap(g->mmio_page, 4096);
+	g->mmio_page = NULL;
 	g->td = NULL;
 	stack_t cur;
 	/* Only drop the stack if it is still ours (the program may have set its own). */
@@ -264,6 +325,13 @@ struct tdx_td *tdx_trap_td(void)
 void tdx_trap_set_name(const char *name)
 {
 	tdx_trap_name = name ? name : "tdxkit";
+}
+
+void tdx_trap_set_vmm(struct tdx_vmm *vmm)
+{
+	tdx_trap_lock();
+	tdx_trap_g.vmm = vmm;
+	tdx_trap_unlock();
 }
 
 void tdx_trap_set_inject_hook(tdx_trap_inject_fn fn, void *ctx)

@@ -13,9 +13,22 @@
 #include <unistd.h>
 
 #include "runcfg.h"
+#include "tdxkit/quote.h"
+#include "tdxkit/vmm.h"
 #include "trap_int.h"
 
 static struct tdx_td *preload_td;
+static struct tdx_vmm *preload_vmm;	/* the default host (tdxkit/vmm.h) */
+static int preload_tracing;		/* the engine's trace hook chains to the host */
+
+/* What the TDXKIT_RUN_* variables ask of the run besides the TD itself. */
+struct run_opts {
+	int trace_fd;		/* -1: no trace */
+	int trace_json;
+	int stats, leak_check, hostile;
+	uint64_t hostile_seed;
+	const char *quote_key;	/* a PEM file to use, or where to save our key */
+};
 
 static void __attribute__((noreturn, format(printf, 1, 2))) config_fail(const char *fmt, ...)
 {
@@ -32,13 +45,20 @@ static void __attribute__((noreturn, format(printf, 1, 2))) config_fail(const ch
 	_exit(TDX_TRAP_EXIT_CONFIG);
 }
 
-static void config_from_env(struct tdx_td_config *cfg, int *trace_fd)
+static int env_flag(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v && strcmp(v, "0");
+}
+
+static void config_from_env(struct tdx_td_config *cfg, struct run_opts *o)
 {
 	const char *v;
 	char why[200];
 
 	tdx_td_config_init(cfg);
-	*trace_fd = -1;
+	memset(o, 0, sizeof(*o));
+	o->trace_fd = -1;
 	if ((v = getenv(TDX_RUN_ENV_MEM)) && tdx_run_parse_size(v, &cfg->mem_size, why, sizeof(why)))
 		config_fail("%s: %s", TDX_RUN_ENV_MEM, why);
 	if ((v = getenv(TDX_RUN_ENV_GPAW)) && tdx_run_parse_gpaw(v, &cfg->gpaw, why, sizeof(why)))
@@ -56,15 +76,54 @@ static void config_from_env(struct tdx_td_config *cfg, int *trace_fd)
 		config_fail("%s: %s", TDX_RUN_ENV_ATTRIBUTES, why);
 	if (tdx_run_check(cfg, why, sizeof(why)))
 		config_fail("%s", why);
+	o->stats = env_flag(TDX_RUN_ENV_STATS);
+	o->leak_check = env_flag(TDX_RUN_ENV_LEAK_CHECK);
+	if ((v = getenv(TDX_RUN_ENV_HOSTILE)) && *v) {
+		if (tdx_run_parse_u64(v, &o->hostile_seed, why, sizeof(why)))
+			config_fail("%s: %s", TDX_RUN_ENV_HOSTILE, why);
+		o->hostile = 1;
+	}
+	if ((v = getenv(TDX_RUN_ENV_QUOTE_KEY)) && *v)
+		o->quote_key = v;	/* used in the constructor, before unsetenv */
 	if ((v = getenv(TDX_RUN_ENV_TRACE)) && strcmp(v, "0") && *v) {
 		unsigned fd = STDERR_FILENO;
+		o->trace_json = !strcmp(v, "json");
 		const char *f = getenv(TDX_RUN_ENV_TRACE_FD);
 		if (f && tdx_run_parse_uint(f, 0, 1u << 20, &fd, why, sizeof(why)))
 			config_fail("%s: %s", TDX_RUN_ENV_TRACE_FD, why);
 		if (fcntl((int)fd, F_GETFD) < 0)
 			config_fail("%s: fd %u is not open", TDX_RUN_ENV_TRACE_FD, fd);
-		*trace_fd = (int)fd;
+		o->trace_fd = (int)fd;
 	}
+}
+
+/* The default host, attached to cfg before the TD exists (vmm.h). The
+ * quote key: an existing file is the private key to sign with; a missing
+ * one gets the public half of a fresh key, for tdx-decode quote. */
+static void vmm_setup(struct tdx_td_config *cfg, const struct run_opts *o)
+{
+	struct tdx_vmm_config vc;
+	char err[256];
+	int save_key = o->quote_key && access(o->quote_key, F_OK) != 0;
+
+	tdx_vmm_config_init(&vc);
+	vc.uart_fd = STDOUT_FILENO;
+	vc.trace = NULL;	/* fd output: async-signal-safe, unlike a FILE */
+	vc.trace_fd = o->trace_fd;
+	vc.trace_json = o->trace_json;
+	vc.stats = o->stats;
+	vc.leak_check = o->leak_check;
+	vc.report_fd = STDERR_FILENO;
+	vc.hostile = o->hostile;
+	vc.hostile_seed = o->hostile_seed;
+	vc.quote_key_pem = o->quote_key && !save_key ? o->quote_key : NULL;
+	preload_vmm = tdx_vmm_new(&vc, err, sizeof(err));
+	if (!preload_vmm)
+		config_fail("%s", err);
+	if (save_key && tdx_quote_key_save(tdx_vmm_quote_key(preload_vmm), o->quote_key, 0))
+		config_fail("--quote-key %s: cannot save the public key: %s", o->quote_key,
+			    strerror(errno));
+	tdx_vmm_attach(preload_vmm, cfg);
 }
 
 /* Drop this library from LD_PRELOAD so that what the program runs is not
@@ -112,22 +171,30 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 {
 	struct tdx_td_config cfg;
 	struct tdx_mem_windows w;
+	struct run_opts o;
 	char err[256];
-	int trace_fd;
 
 	tdx_trap_set_name("tdx-run");
-	config_from_env(&cfg, &trace_fd);
+	config_from_env(&cfg, &o);
+	vmm_setup(&cfg, &o);
 	preload_td = tdx_td_create(&cfg, err, sizeof(err));
 	if (!preload_td)
 		config_fail("cannot create the TD: %s", err);
-	if (trace_fd >= 0) {
+	if (o.trace_fd >= 0) {
 		/* The trace fd is the tool's, not the program's children's. */
-		if (trace_fd > STDERR_FILENO)
-			fcntl(trace_fd, F_SETFD, FD_CLOEXEC);
-		tdx_trap_trace_to_fd(preload_td, trace_fd);
+		if (o.trace_fd > STDERR_FILENO)
+			fcntl(o.trace_fd, F_SETFD, FD_CLOEXEC);
+		/* The engine's hook owns the trace and chains to the host's. */
+		tdx_trap_trace_set_json(o.trace_json);
+		tdx_trap_trace_to_fd(preload_td, o.trace_fd);
+		preload_tracing = 1;
+	} else {
+		tdx_vmm_install_trace(preload_vmm, preload_td);	/* RIP, leaf counts */
 	}
 	if (tdx_trap_install(preload_td, 0, err, sizeof(err)))
 		config_fail("cannot start the trap engine: %s", err);
+	tdx_trap_set_vmm(preload_vmm);
+	tdx_trap_g.stats = o.stats;
 
 	tdx_td_windows(preload_td, &w);
 	set_hex(TDX_RUN_ENV_PRIVATE_BASE, (uint64_t)(uintptr_t)w.private_base);
@@ -137,9 +204,31 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 	static const char *const run_vars[] = {
 		TDX_RUN_ENV_MEM, TDX_RUN_ENV_GPAW, TDX_RUN_ENV_VCPUS, TDX_RUN_ENV_L2_VMS,
 		TDX_RUN_ENV_SEPT, TDX_RUN_ENV_TRACE, TDX_RUN_ENV_TRACE_FD, TDX_RUN_ENV_ATTRIBUTES,
+		TDX_RUN_ENV_STATS, TDX_RUN_ENV_LEAK_CHECK, TDX_RUN_ENV_HOSTILE, TDX_RUN_ENV_QUOTE_KEY,
 	};
 	for (size_t i = 0; i < sizeof(run_vars) / sizeof(run_vars[0]); i++)
 		unsetenv(run_vars[i]);
+}
+
+/* Normal program exit (exit(), return from main): the stats table, then
+ * the host goes. Library destructors run after the program's atexit
+ * handlers, so no TDCALL comes later; the engine forgets the host first
+ * all the same. */
+__attribute__((destructor)) static void tdx_preload_fini(void)
+{
+	struct tdx_vmm *v = preload_vmm;
+
+	if (!v)
+		return;
+	if (tdx_trap_g.stats) {
+		tdx_vmm_print_stats(v, stderr);
+		fflush(stderr);
+	}
+	tdx_trap_set_vmm(NULL);
+	if (preload_td && !preload_tracing)	/* the host's own hook (--trace's checks vmm) */
+		tdx_td_set_trace(preload_td, NULL, NULL);
+	preload_vmm = NULL;
+	tdx_vmm_destroy(v);
 }
 
 #else

@@ -80,6 +80,7 @@ static void instruction_ve(ucontext_t *uc, const struct tdx_ve_event *ev, const 
 		tdx_trap_deliver_ve(uc, &inj, name, ev);	/* returns only when delivered */
 		return;
 	}
+	tdx_trap_end_if_host_ended();	/* a TD the host stopped on purpose */
 	struct tdx_line l;
 	const char *why = tdx_td_dead_reason(g->td);
 	tdx_line_init(&l);
@@ -137,7 +138,10 @@ void tdx_trap_segv_handler(int sig, siginfo_t *si, void *ucv)
 	if (g->installed && si->si_code > 0 && priv && a - priv < g->win.size) {
 		shared_alias = 0;
 		gpa = a - priv;
-	} else if (g->installed && si->si_code > 0 && shrd && a - shrd < g->win.size) {
+	} else if (g->installed && si->si_code > 0 && shrd &&
+		   (a - shrd < g->win.size ||
+		    (g->mmio_page && a - (uintptr_t)g->mmio_page < 4096))) {
+		/* The shared window, or the MMIO page right above TD memory. */
 		shared_alias = 1;
 		gpa = a - shrd;
 	} else {

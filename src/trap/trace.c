@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "tdxkit/names.h"
+#include "tdxkit/vmm.h"
 #include "trap_int.h"
 
 #define R(g) (1u << TDX_GPR_##g)
@@ -150,18 +151,95 @@ int tdx_trap_trace_format(char *buf, size_t len, unsigned vcpu, const struct tdx
 	return (int)n;
 }
 
-static void trace_to_fd(void *ctx, unsigned vcpu, const struct tdx_regs *in,
-			const struct tdx_regs *out, enum tdx_tdcall_outcome o)
+/* A JSON string of a name; our names are printable ASCII, but a quote or
+ * a control byte must still not break the line. */
+static void put_json_str(char *buf, size_t len, size_t *n, const char *s)
 {
-	int fd = (int)(intptr_t)ctx;
-	int saved = errno;
-	char line[512];
-	int n = tdx_trap_trace_format(line, sizeof(line), vcpu, in, out, o);
+	put(buf, len, n, "\"");
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\')
+			put(buf, len, n, "%c", c);
+		else
+			put(buf, len, n, "\\u%04x", c);
+	}
+	put(buf, len, n, "\"");
+}
 
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line)) {	/* cut, but keep it one line */
-		n = sizeof(line) - 1;
+static void put_json_regs(char *buf, size_t len, size_t *n, const struct tdx_regs *r,
+			  uint32_t mask)
+{
+	const char *s = "";
+	put(buf, len, n, "{");
+	for (unsigned i = 0; i < TDX_NR_GPRS; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		put(buf, len, n, "%s\"%s\":\"0x%llx\"", s, gpr_names[i],
+		    (unsigned long long)r->gpr[i]);
+		s = ",";
+	}
+	put(buf, len, n, "}");
+}
+
+/* The same call as one JSON object (tdx-run --trace=json); register values
+ * are hex strings, as in the default host's TDVMCALL records (vmm.h). */
+static int trace_format_json(char *buf, size_t len, unsigned vcpu, const struct tdx_regs *in,
+			     const struct tdx_regs *out, enum tdx_tdcall_outcome o)
+{
+	uint64_t leaf = in->rax & TDX_LEAF_MASK;
+	const char *name = tdx_leaf_name(leaf);
+	uint32_t rin, rout;
+	size_t n = 0;
+	char st[96];
+
+	if (leaf == TDG_VP_VMCALL) {
+		uint32_t sel = TDX_VMCALL_GPR_SELECT(in->rcx) & ~TDX_VMCALL_FORBIDDEN_GPRS;
+		rin = R(RCX) | sel;
+		rout = sel;
+	} else if (leaf < NR_LEAF_REGS && (leaf_regs[leaf].in || leaf_regs[leaf].out)) {
+		rin = leaf_regs[leaf].in;
+		rout = leaf_regs[leaf].out;
+	} else {
+		rin = R(RCX) | R(RDX) | R(R8) | R(R9);
+		rout = 0;
+	}
+	put(buf, len, &n, "{\"vcpu\":%u,\"rip\":\"0x%llx\",\"leaf\":", vcpu,
+	    (unsigned long long)in->rip);
+	if (name)
+		put_json_str(buf, len, &n, name);
+	else
+		put(buf, len, &n, "null");
+	put(buf, len, &n, ",\"rax\":\"0x%llx\",\"in\":", (unsigned long long)in->rax);
+	put_json_regs(buf, len, &n, in, rin);
+	if (o != TDX_OUTCOME_DONE) {
+		put(buf, len, &n, ",\"outcome\":");
+		put_json_str(buf, len, &n, outcome_name(o));
+		put(buf, len, &n, "}\n");
+		return (int)n;
+	}
+	tdx_format_status(out->rax, st, sizeof(st));
+	put(buf, len, &n, ",\"outcome\":\"DONE\",\"status\":");
+	put_json_str(buf, len, &n, st);
+	put(buf, len, &n, ",\"status_raw\":\"0x%llx\",\"out\":", (unsigned long long)out->rax);
+	put_json_regs(buf, len, &n, out, TDX_STATUS_IS_ERROR(out->rax) ? 0 : rout);
+	put(buf, len, &n, "}\n");
+	return (int)n;
+}
+
+static _Atomic int trace_json;
+
+void tdx_trap_trace_set_json(int json)
+{
+	atomic_store(&trace_json, json);
+}
+
+/* One whole line with one write(2) where possible (no stdio: signal context). */
+static void write_line(int fd, char *line, int n, size_t cap)
+{
+	int saved = errno;
+
+	if ((size_t)n >= cap) {	/* cut, but keep it one line */
+		n = (int)cap - 1;
 		line[n - 1] = '\n';
 	}
 	for (int off = 0; off < n;) {
@@ -173,6 +251,22 @@ static void trace_to_fd(void *ctx, unsigned vcpu, const struct tdx_regs *in,
 		off += (int)w;
 	}
 	errno = saved;
+}
+
+static void trace_to_fd(void *ctx, unsigned vcpu, const struct tdx_regs *in,
+			const struct tdx_regs *out, enum tdx_tdcall_outcome o)
+{
+	int fd = (int)(intptr_t)ctx;
+	char line[1024];
+	int n = atomic_load(&trace_json) ? trace_format_json(line, sizeof(line), vcpu, in, out, o)
+					 : tdx_trap_trace_format(line, sizeof(line), vcpu, in, out, o);
+
+	if (n > 0)
+		write_line(fd, line, n, sizeof(line));
+	/* This hook is the TD's only one: the default host gets its RIP and
+	 * leaf counts from here, and its TDVMCALL line follows ours. */
+	if (tdx_trap_g.vmm && tdx_trap_g.td)
+		tdx_vmm_trace_hook(tdx_trap_g.vmm, vcpu, in, out, o);
 }
 
 /* Where #VE lines go: the module traces TDCALLs itself, but a #VE outside
@@ -210,6 +304,24 @@ int tdx_trap_ve_format(char *buf, size_t len, unsigned vcpu, const struct tdx_ve
 	return (int)n;
 }
 
+static int ve_format_json(char *buf, size_t len, unsigned vcpu, const struct tdx_ve_event *ev,
+			  uint64_t rip, unsigned vector)
+{
+	const char *reason = tdx_exit_reason_name(ev->exit_reason);
+	size_t n = 0;
+
+	put(buf, len, &n, "{\"vcpu\":%u,\"rip\":\"0x%llx\",\"event\":\"%s\",\"exit_reason\":",
+	    vcpu, (unsigned long long)rip, vector == 8 ? "#DF" : "#VE");
+	if (reason)
+		put_json_str(buf, len, &n, reason);
+	else
+		put(buf, len, &n, "%u", ev->exit_reason);
+	put(buf, len, &n, ",\"qual\":\"0x%llx\",\"gla\":\"0x%llx\",\"gpa\":\"0x%llx\","
+	    "\"len\":%u,\"info\":\"0x%x\"}\n", (unsigned long long)ev->exit_qual,
+	    (unsigned long long)ev->gla, (unsigned long long)ev->gpa, ev->instr_len, ev->instr_info);
+	return (int)n;
+}
+
 void tdx_trap_trace_ve(const struct tdx_ve_event *ev, uint64_t rip, unsigned vector)
 {
 	int fd = atomic_load(&ve_trace_fd);
@@ -217,21 +329,28 @@ void tdx_trap_trace_ve(const struct tdx_ve_event *ev, uint64_t rip, unsigned vec
 
 	if (fd < 0 || atomic_load(&ve_trace_td) != tdx_trap_g.td)
 		return;
-	int n = tdx_trap_ve_format(line, sizeof(line), tdx_trap_g.vcpu, ev, rip, vector);
-	if (n <= 0)
+	int n = atomic_load(&trace_json)
+			? ve_format_json(line, sizeof(line), tdx_trap_g.vcpu, ev, rip, vector)
+			: tdx_trap_ve_format(line, sizeof(line), tdx_trap_g.vcpu, ev, rip, vector);
+	if (n > 0)
+		write_line(fd, line, n, sizeof(line));
+}
+
+void tdx_trap_trace_irq(int vector, uint64_t rip)
+{
+	int fd = atomic_load(&ve_trace_fd);
+	char line[200];
+	size_t n = 0;
+
+	if (fd < 0 || atomic_load(&ve_trace_td) != tdx_trap_g.td)
 		return;
-	if ((size_t)n >= sizeof(line)) {
-		n = sizeof(line) - 1;
-		line[n - 1] = '\n';
-	}
-	int saved = errno;
-	for (int off = 0; off < n;) {
-		ssize_t w = write(fd, line + off, (size_t)(n - off));
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			break;
-		off += (int)w;
-	}
-	errno = saved;
+	if (atomic_load(&trace_json))
+		put(line, sizeof(line), &n, "{\"vcpu\":%u,\"rip\":\"0x%llx\",\"event\":\"interrupt\","
+		    "\"vector\":%d,\"delivered\":false}\n", tdx_trap_g.vcpu,
+		    (unsigned long long)rip, vector);
+	else
+		put(line, sizeof(line), &n, "%s: [vcpu%u rip=0x%llx] interrupt vector %d from the host "
+		    "(notify): not delivered to a user program\n", tdx_trap_name, tdx_trap_g.vcpu,
+		    (unsigned long long)rip, vector);
+	write_line(fd, line, (int)n, sizeof(line));
 }

@@ -26,6 +26,10 @@ struct tdx_trap_state {
 	atomic_flag busy;		/* serialises TDCALLs of different threads */
 	tdx_ve_handler_fn _Atomic ve_handler;	/* the program's #VE handler, or NULL */
 	int installed;
+	struct tdx_vmm *vmm;		/* the default host (tdx-run), or NULL */
+	void *mmio_page;		/* PROT_NONE page after the shared window, or NULL */
+	int mmio_owned;			/* mapped by the engine (else the model's guard) */
+	int stats;			/* print the vmm's stats when the run ends */
 };
 extern struct tdx_trap_state tdx_trap_g;
 extern const char *tdx_trap_name;
@@ -62,6 +66,17 @@ void tdx_trap_frame_to_uc(const struct tdx_ve_frame *f, ucontext_t *uc);
 
 /* trace.c: the #VE line on the trace fd, when tracing the engine's TD. */
 void tdx_trap_trace_ve(const struct tdx_ve_event *ev, uint64_t rip, unsigned vector);
+/* trace.c: JSON lines instead of human ones (tdx-run --trace=json). */
+void tdx_trap_trace_set_json(int json);
+/* trace.c: a host interrupt (GetQuote's notify vector) the engine cannot
+ * deliver to a user program: one trace line, then it is dropped. */
+void tdx_trap_trace_irq(int vector, uint64_t rip);
+
+/* engine.c: if the default host ended the run on purpose (exit port,
+ * ReportFatalError), print its stats if asked and _exit with its status;
+ * returns otherwise. Async-signal-safe apart from the stats table (stdio),
+ * printed only at the very end of the process. */
+void tdx_trap_end_if_host_ended(void);
 
 /* Hand a signal the engine does not own to the handler that was installed
  * before it; with none (or SIG_IGN) the default action is restored so that
