@@ -63,7 +63,8 @@ static int host_handle(struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
 enum tdx_tdcall_outcome tdx_tdcall(struct tdx_td *td, unsigned vcpu,
 				   struct tdx_regs *regs, struct tdx_inject *inj)
 {
-	struct tdx_regs in = *regs;
+	struct tdx_regs in;	/* the inputs, kept only for the trace hook */
+	uint64_t rip0 = regs->rip;
 	struct tdx_td_exit exit;
 	struct tdx_inject scratch;
 	enum tdx_tdcall_outcome o = TDX_OUTCOME_TD_DEAD;
@@ -77,6 +78,8 @@ enum tdx_tdcall_outcome tdx_tdcall(struct tdx_td *td, unsigned vcpu,
 	}
 	if (td->dead)
 		return TDX_OUTCOME_TD_DEAD;
+	if (td->trace)
+		in = *regs;
 
 	for (unsigned n = 0; n < MAX_REEXEC; n++) {
 		o = tdx_module_tdcall(td, vcpu, regs, &exit, inj);
@@ -96,7 +99,7 @@ enum tdx_tdcall_outcome tdx_tdcall(struct tdx_td *td, unsigned vcpu,
 		if (!td->dead)
 			snprintf(td->dead_reason, sizeof(td->dead_reason),
 				 "the TDCALL at RIP 0x%llx made no progress after %d host fixes",
-				 (unsigned long long)in.rip, MAX_REEXEC);
+				 (unsigned long long)rip0, MAX_REEXEC);
 		td->dead = 1;
 	}
 	if (td->trace)

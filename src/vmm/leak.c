@@ -46,6 +46,8 @@ void vmm_leak_report(struct tdx_vmm *v, const struct vmm_event *ev, int have_rip
 {
 	char line[160], where[40];
 
+	if (!ev->leak)
+		return;
 	if (have_rip)
 		snprintf(where, sizeof(where), "0x%llx", (unsigned long long)rip);
 	else

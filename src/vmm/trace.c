@@ -172,10 +172,9 @@ static void json(struct buf *b, const struct vmm_event *ev, int have_rip, uint64
 
 void vmm_trace_event(struct tdx_vmm *v, const struct vmm_event *ev, int have_rip, uint64_t rip)
 {
-	struct buf b = { .n = 0 };
-
 	if (!v->cfg.trace && v->cfg.trace_fd < 0)
-		return;
+		return;	/* before the line buffer is even zeroed: this runs per TDVMCALL */
+	struct buf b = { .n = 0 };
 	(v->cfg.trace_json ? json : human)(&b, ev, have_rip, rip);
 	if (b.n && b.s[b.n - 1] != '\n')
 		b.s[b.n - 1] = '\n';	/* cut, but still one line */
