@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "runcfg.h"
+#ifdef TDXKIT_PRELOAD_L2CPU
+#include "tdxkit/l2cpu.h"
+#endif
 #include "tdxkit/quote.h"
 #include "tdxkit/vmm.h"
 #include "trap_int.h"
@@ -180,6 +183,11 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 	preload_td = tdx_td_create(&cfg, err, sizeof(err));
 	if (!preload_td)
 		config_fail("cannot create the TD: %s", err);
+#ifdef TDXKIT_PRELOAD_L2CPU
+	/* L2 VMs entered with TDG.VP.ENTER run on the Unicorn engine. */
+	if (cfg.num_l2_vms && tdx_l2cpu_attach(preload_td, err, sizeof(err)))
+		config_fail("cannot start the L2 CPU engine: %s", err);
+#endif
 	if (o.trace_fd >= 0) {
 		/* The trace fd is the tool's, not the program's children's. */
 		if (o.trace_fd > STDERR_FILENO)
