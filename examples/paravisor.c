@@ -1,11 +1,20 @@
 /*
- * paravisor.c: a small L1 paravisor on libtdxkit-l1, in direct mode.
+ * paravisor.c: a small L1 paravisor on libtdxkit-l1.
  *
  * The TD has two L2 VMs (VTL0 = VM 1, VTL1 = VM 2, tdx-abi.md 7.1) run by
  * the Unicorn L2 engine (tdxkit/l2cpu.h). The paravisor gives them
  * different page attributes (7.6) and MSR intercepts (6.6), enters each
  * with TDG.VP.ENTER (7.3) and serves their CPUID, port I/O, MSR and
  * EPT-violation exits the way OpenHCL does (7.7), printing what it did.
+ *
+ * One source, two builds; only td_start(), td_stop() and gpa_ptr() differ:
+ *   example-paravisor     direct mode (libtdxkit-l1-direct): creates its own
+ *                         TD, attaches the L2 engine, reaches memory with
+ *                         tdx_td_gpa_ptr(); run it as it is.
+ *   example-paravisor-td  -DPARAVISOR_UNDER_TDX_RUN (libtdxkit-l1 +
+ *                         libtdxkit-guest): an unmodified TD program, the
+ *                         real TDCALL; memory at TDXKIT_PRIVATE_BASE + GPA;
+ *                         run it as `tdx-run --l2-vms 2 -- example-paravisor-td`.
  *
  * L2 memory (identity-mapped 64-bit long mode, CPL 0):
  *   0x100000 page tables (2 MiB pages, GLA == GPA)  VTL0 RW, VTL1 RW
@@ -15,13 +24,16 @@
  *   0x130000 shared data                            VTL0 RW, VTL1 R (W on demand)
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "tdxkit/direct.h"
 #include "tdxkit/guest.h"
 #include "tdxkit/l1.h"
+#ifndef PARAVISOR_UNDER_TDX_RUN
+#include "tdxkit/direct.h"
 #include "tdxkit/l2cpu.h"
 #include "tdxkit/module.h"
+#endif
 
 #define SZ_4K 0x1000ull
 #define RUN_GPA 0x10000ull
@@ -32,7 +44,6 @@
 #define DATA_GPA 0x130000ull
 #define SYNTH_MSR 0x1F0u
 
-static struct tdx_td *td;
 static struct tdx_l1_vp vp;
 
 /* VTL0: CPUID 0x40000000, OUT 'A' to COM1, RDMSR TSC (not intercepted),
@@ -61,20 +72,125 @@ static const uint8_t vtl1_code[] = {
 	0xf4,						/* hlt */
 };
 
+/* A status in words: the library's refusals, or the module's name for the
+ * statuses a paravisor meets, with the operand (OPERAND_INVALID | RCX). */
+static const char *status_text(uint64_t st, char *buf, size_t len)
+{
+	static const struct { uint64_t code; const char *name; } names[] = {
+		{ TDX_OPERAND_INVALID, "TDX_OPERAND_INVALID" },
+		{ TDX_OPERAND_BUSY, "TDX_OPERAND_BUSY" },
+		{ TDX_VCPU_STATE_INCORRECT, "TDX_VCPU_STATE_INCORRECT" },
+		{ TDX_EPT_WALK_FAILED, "TDX_EPT_WALK_FAILED" },
+		{ TDX_PAGE_ALREADY_ACCEPTED, "TDX_PAGE_ALREADY_ACCEPTED" },
+		{ TDX_PAGE_SIZE_MISMATCH, "TDX_PAGE_SIZE_MISMATCH" },
+		{ TDX_L2_SEPT_WALK_FAILED, "TDX_L2_SEPT_WALK_FAILED" },
+		{ TDX_PAGE_ATTR_INVALID, "TDX_PAGE_ATTR_INVALID" },
+		{ TDX_METADATA_FIELD_ID_INCORRECT, "TDX_METADATA_FIELD_ID_INCORRECT" },
+	};
+	static const char *const opnd[16] = { "RAX", "RCX", "RDX", "RBX", "RSP", "RBP", "RSI", "RDI",
+					      "R8", "R9", "R10", "R11", "R12", "R13", "R14", "R15" };
+	const char *e = tdx_l1_strerror(st);
+
+	if (e) {
+		snprintf(buf, len, "%s", e);
+		return buf;
+	}
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (TDX_STATUS_CODE(st) != names[i].code)
+			continue;
+		if (names[i].code == TDX_OPERAND_INVALID && (uint32_t)st < 16)
+			snprintf(buf, len, "%s | %s", names[i].name, opnd[(uint32_t)st]);
+		else
+			snprintf(buf, len, "%s", names[i].name);
+		return buf;
+	}
+	snprintf(buf, len, "see tdx-decode status");
+	return buf;
+}
+
 static int check(const char *what, uint64_t st)
 {
+	char why[64];
+
 	if (st == TDX_SUCCESS)
 		return 0;
-	const char *e = tdx_l1_strerror(st);
-	fprintf(stderr, "paravisor: %s failed: status 0x%016llx%s%s\n", what,
-		(unsigned long long)st, e ? ": " : "", e ? e : "");
+	fprintf(stderr, "paravisor: %s failed: status 0x%016llx (%s)\n", what, (unsigned long long)st,
+		status_text(st, why, sizeof(why)));
 	return -1;
+}
+
+/* ---- the TD-specific part: where the TD comes from, where its memory is -- */
+
+#ifdef PARAVISOR_UNDER_TDX_RUN
+/* tdx-run made the TD (--l2-vms 2) and attached the L2 engine; GPA g of
+ * an accepted private page is at TDXKIT_PRIVATE_BASE + g (README). */
+static uint8_t *private_base;
+static uint64_t mem_size;
+
+static int td_start(void)
+{
+	const char *base = getenv("TDXKIT_PRIVATE_BASE"), *size = getenv("TDXKIT_MEM_SIZE");
+
+	if (!base || !size) {
+		fprintf(stderr, "paravisor: not a TD: run me as tdx-run --l2-vms 2 -- %s\n",
+			"example-paravisor-td");
+		return -1;
+	}
+	private_base = (uint8_t *)(uintptr_t)strtoull(base, NULL, 16);
+	mem_size = strtoull(size, NULL, 16);
+	return 0;
+}
+
+static void td_stop(int failed)
+{
+}
+
+static void *gpa_ptr(uint64_t gpa)
+{
+	return gpa + SZ_4K <= mem_size ? private_base + gpa : NULL;
+}
+#else
+/* Direct mode: the program creates the TD and runs the model in-process. */
+static struct tdx_td *td;
+
+static int td_start(void)
+{
+	struct tdx_td_config cfg;
+	char err[256];
+
+	tdx_td_config_init(&cfg);
+	cfg.mem_size = 16ull << 20;
+	cfg.num_l2_vms = 2;
+	td = tdx_td_create(&cfg, err, sizeof(err));
+	if (!td) {
+		fprintf(stderr, "paravisor: tdx_td_create: %s\n", err);
+		return -1;
+	}
+	if (tdx_l2cpu_attach(td, err, sizeof(err))) {
+		fprintf(stderr, "paravisor: tdx_l2cpu_attach: %s\n", err);
+		tdx_td_destroy(td);
+		return -1;
+	}
+	tdx_direct_attach(td, 0);
+	return 0;
+}
+
+static void td_stop(int failed)
+{
+	if (failed && tdx_td_dead_reason(td))
+		fprintf(stderr, "paravisor: %s\n", tdx_td_dead_reason(td));
+	tdx_direct_attach(NULL, 0);
+	tdx_l2cpu_detach(td);
+	tdx_td_destroy(td);
 }
 
 static void *gpa_ptr(uint64_t gpa)
 {
 	return tdx_td_gpa_ptr(td, gpa, SZ_4K);
 }
+#endif
+
+/* ---- the paravisor: the same in both builds -------------------------------- */
 
 static int set_attrs(uint64_t gpa, uint16_t vtl0, uint16_t vtl1)
 {
@@ -155,7 +271,9 @@ static int serve(enum tdx_l1_vtl vtl, uint64_t st)
 	uint64_t *g = tdx_l1_gprs(&vp);
 
 	if (!tdx_l1_exit_entered(st)) {
-		fprintf(stderr, "paravisor: VTL%u not entered: status 0x%016llx\n", vtl, (unsigned long long)st);
+		char why[64];
+		fprintf(stderr, "paravisor: TDG.VP.ENTER of VTL%u failed: status 0x%016llx (%s)\n", vtl,
+			(unsigned long long)st, status_text(st, why, sizeof(why)));
 		return -1;
 	}
 	switch (tdx_l1_exit_reason(x) & 0xFFFF) {
@@ -231,29 +349,16 @@ static int run_vtl(enum tdx_l1_vtl vtl)
 
 int main(void)
 {
-	struct tdx_td_config cfg;
-	char err[256];
 	int rc = 1;
 
-	tdx_td_config_init(&cfg);
-	cfg.mem_size = 16ull << 20;
-	cfg.num_l2_vms = 2;
-	td = tdx_td_create(&cfg, err, sizeof(err));
-	if (!td) {
-		fprintf(stderr, "paravisor: tdx_td_create: %s\n", err);
+	if (td_start())
 		return 1;
-	}
-	if (tdx_l2cpu_attach(td, err, sizeof(err))) {
-		fprintf(stderr, "paravisor: tdx_l2cpu_attach: %s\n", err);
-		tdx_td_destroy(td);
-		return 1;
-	}
-	tdx_direct_attach(td, 0);
 	/* The run page is L1 memory: accept it first (guest library). */
 	if (check("accept run page", tdx_accept_memory(RUN_GPA, RUN_GPA + SZ_4K, NULL)) ||
 	    check("VP init", tdx_l1_vp_init(&vp, gpa_ptr(RUN_GPA), RUN_GPA, TDX_L1_RETURN)))
 		goto out;
-	printf("paravisor: TD with 2 L2 VMs, run page at GPA 0x%llx\n", (unsigned long long)RUN_GPA);
+	printf("paravisor: VP ready, run page at GPA 0x%llx; VTL0 = L2 VM 1, VTL1 = L2 VM 2\n",
+	       (unsigned long long)RUN_GPA);
 	if (setup_memory() || setup_msrs() || setup_vtl(TDX_L1_VTL0) || setup_vtl(TDX_L1_VTL1))
 		goto out;
 	if (run_vtl(TDX_L1_VTL0) || run_vtl(TDX_L1_VTL1))
@@ -263,10 +368,7 @@ int main(void)
 	printf("paravisor: data page now 0x%08x (VTL0 stored 0x1234, VTL1 set the low byte to 1)\n", data);
 	rc = 0;
 out:
-	if (rc)
-		fprintf(stderr, "paravisor: %s\n", tdx_td_dead_reason(td) ? tdx_td_dead_reason(td) : "stopped");
-	tdx_direct_attach(NULL, 0);
-	tdx_l2cpu_detach(td);
-	tdx_td_destroy(td);
+	fflush(stdout);
+	td_stop(rc);
 	return rc;
 }

@@ -28,3 +28,6 @@ echo "== tdx-decode status 0xC0000B0B00000001"
 echo
 echo "== example-paravisor: an L1 paravisor running two L2 VMs (VTL0, VTL1) on the L2 CPU engine"
 "$build/example-paravisor"
+echo
+echo "== tdx-run --l2-vms 2 -- example-paravisor-td: the same paravisor as a TD program (real TDCALL, TDG.VP.ENTER)"
+"$build/tdx-run" --l2-vms 2 -- "$build/example-paravisor-td"

@@ -22,40 +22,10 @@
 
 /* ---- panic hook: a strong definition that longjmps back into the test ---- */
 
-static jmp_buf panic_jb;
-static volatile int panic_armed;
-static struct {
-	const char *why;
-	uint64_t leaf, status;
-} panic_seen;
-
 void tdx_guest_panic(const char *why, uint64_t leaf, uint64_t status)
 {
-	panic_seen.why = why;
-	panic_seen.leaf = leaf;
-	panic_seen.status = status;
-	if (!panic_armed) {
-		fprintf(stderr, "unexpected tdx_guest_panic(%s, leaf %llu, status 0x%016llx)\n",
-			why, (unsigned long long)leaf, (unsigned long long)status);
-		abort();
-	}
-	panic_armed = 0;
-	longjmp(panic_jb, 1);
+	tu_panic(why, leaf, status);	/* back into TU_EXPECT_PANIC (testutil.h) */
 }
-
-/* Run `stmt`, which must end in tdx_guest_panic(`leaf`, `status`). */
-#define EXPECT_PANIC(stmt, leaf_, status_) do {					\
-		memset(&panic_seen, 0, sizeof(panic_seen));			\
-		if (setjmp(panic_jb) == 0) {					\
-			panic_armed = 1;					\
-			stmt;							\
-			panic_armed = 0;					\
-			fail_msg("no panic from: %s", #stmt);			\
-		}								\
-		assert_non_null(panic_seen.why);				\
-		ASSERT_EQ(panic_seen.leaf, (leaf_));				\
-		ASSERT_STATUS(panic_seen.status, (status_));			\
-	} while (0)
 
 /* ---- fixtures -------------------------------------------------------------- */
 
@@ -282,8 +252,8 @@ static void test_veinfo_get(void **state)
 	ASSERT_EQ(ve->valid, 0);	/* consumed */
 
 	/* A second call (or one outside a #VE handler) cannot succeed. */
-	EXPECT_PANIC(tdx_vp_veinfo_get(&out), TDG_VP_VEINFO_GET, TDX_NO_VALID_VE_INFO);
-	assert_string_equal(panic_seen.why, "TDG.VP.VEINFO.GET");
+	TU_EXPECT_PANIC(tdx_vp_veinfo_get(&out), TDG_VP_VEINFO_GET, TDX_NO_VALID_VE_INFO);
+	assert_string_equal(tu_panic_seen.why, "TDG.VP.VEINFO.GET");
 	detach_destroy(td);
 }
 
@@ -301,7 +271,7 @@ static void test_cpuidve_set(void **state)
 	tdx_vp_cpuidve_set(0);
 	ASSERT_EQ(v->cpuid_supervisor_ve | v->cpuid_user_ve, 0);
 	/* Reserved bits: the one way this call fails, a caller bug. */
-	EXPECT_PANIC(tdx_vp_cpuidve_set(4), TDG_VP_CPUIDVE_SET,
+	TU_EXPECT_PANIC(tdx_vp_cpuidve_set(4), TDG_VP_CPUIDVE_SET,
 		     TDX_OPERAND_INVALID | TDX_OPND_RCX);
 	detach_destroy(td);
 }
@@ -347,7 +317,7 @@ static void test_rtmr_extend(void **state)
 	/* 1.5: index >= 4, and a digest not 64-byte aligned. */
 	ASSERT_STATUS(tdx_mr_rtmr_extend(GPA_DIGEST, 4), TDX_OPERAND_INVALID | TDX_OPND_RDX);
 	ASSERT_STATUS(tdx_mr_rtmr_extend(GPA_DIGEST + 8, 0), TDX_OPERAND_INVALID | TDX_OPND_RCX);
-	EXPECT_PANIC(tdx_mr_rtmr_extend_or_panic(GPA_DIGEST, 7), TDG_MR_RTMR_EXTEND,
+	TU_EXPECT_PANIC(tdx_mr_rtmr_extend_or_panic(GPA_DIGEST, 7), TDG_MR_RTMR_EXTEND,
 		     TDX_OPERAND_INVALID | TDX_OPND_RDX);
 	detach_destroy(td);
 }
@@ -393,7 +363,7 @@ static void test_report_and_verify(void **state)
 	ASSERT_STATUS(tdx_mr_report(GPA_REPORT, GPA_REPORTDATA + 8),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);
 	tdx_mr_report_or_panic(GPA_REPORT, GPA_REPORTDATA);
-	EXPECT_PANIC(tdx_mr_report_or_panic(GPA_REPORT + 512, GPA_REPORTDATA), TDG_MR_REPORT,
+	TU_EXPECT_PANIC(tdx_mr_report_or_panic(GPA_REPORT + 512, GPA_REPORTDATA), TDG_MR_REPORT,
 		     TDX_OPERAND_INVALID | TDX_OPND_RCX);
 	detach_destroy(td);
 }
@@ -444,9 +414,9 @@ static void test_vm_rd_wr(void **state)
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_ATTRIBUTES | (1ull << 24), &v),
 		      TDX_METADATA_FIELD_ID_INCORRECT);
 	ASSERT_EQ(v, 0x5555);
-	EXPECT_PANIC(tdx_vm_rd_or_panic(TDX_FIELD_TD_ATTRIBUTES | (1ull << 24)), TDG_VM_RD,
+	TU_EXPECT_PANIC(tdx_vm_rd_or_panic(TDX_FIELD_TD_ATTRIBUTES | (1ull << 24)), TDG_VM_RD,
 		     TDX_METADATA_FIELD_ID_INCORRECT);
-	EXPECT_PANIC(tdx_vm_wr_or_panic(TDX_FIELD_TD_ATTRIBUTES, 0, ~0ull), TDG_VM_WR,
+	TU_EXPECT_PANIC(tdx_vm_wr_or_panic(TDX_FIELD_TD_ATTRIBUTES, 0, ~0ull), TDG_VM_WR,
 		     TDX_METADATA_FIELD_NOT_WRITABLE);
 	detach_destroy(td);
 }
@@ -511,14 +481,14 @@ static void test_vp_rd_wr(void **state)
 
 	ASSERT_STATUS(tdx_vp_wr(TDX_FIELD_VP_VCPU_INDEX, 5, ~0ull, NULL),
 		      TDX_METADATA_FIELD_NOT_WRITABLE);
-	EXPECT_PANIC(tdx_vp_wr_or_panic(TDX_FIELD_VP_VCPU_INDEX, 5, ~0ull), TDG_VP_WR,
+	TU_EXPECT_PANIC(tdx_vp_wr_or_panic(TDX_FIELD_VP_VCPU_INDEX, 5, ~0ull), TDG_VP_WR,
 		     TDX_METADATA_FIELD_NOT_WRITABLE);
 	/* Null field ID: the first VCPU-context field (6.1). */
 	next = 0;
 	ASSERT_STATUS(tdx_vp_rd(TDX_FIELD_ID_NULL, &v, &next),
 		      TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT);
 	ASSERT_EQ(TDX_FIELD_CONTEXT(next), TDX_CTX_VCPU);
-	EXPECT_PANIC(tdx_vp_rd_or_panic(TDX_FIELD_ID_NULL), TDG_VP_RD,
+	TU_EXPECT_PANIC(tdx_vp_rd_or_panic(TDX_FIELD_ID_NULL), TDG_VP_RD,
 		     TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT);
 	detach_destroy(td);
 }
@@ -540,7 +510,7 @@ static void test_sys_rd(void **state)
 	assert_true(next != 0 && next != TDX_FIELD_ID_NULL);
 	ASSERT_STATUS(tdx_sys_rd(TDX_FIELD_SYS_TDX_FEATURES0 | (1ull << 55), &v, NULL),
 		      TDX_METADATA_FIELD_ID_INCORRECT);
-	EXPECT_PANIC(tdx_sys_rd_or_panic(TDX_FIELD_SYS_TDX_FEATURES0 | (1ull << 55)), TDG_SYS_RD,
+	TU_EXPECT_PANIC(tdx_sys_rd_or_panic(TDX_FIELD_SYS_TDX_FEATURES0 | (1ull << 55)), TDG_SYS_RD,
 		     TDX_METADATA_FIELD_ID_INCORRECT);
 	detach_destroy(td);
 }
@@ -740,7 +710,7 @@ static void test_accept_errors(void **state)
 	ASSERT_STATUS(tdx_accept_memory(sb, sb + SZ_2M, &stop), bad);
 	ASSERT_EQ(stop, sb);
 
-	EXPECT_PANIC(tdx_accept_memory_or_panic(sb, sb + SZ_4K), TDG_MEM_PAGE_ACCEPT, bad);
+	TU_EXPECT_PANIC(tdx_accept_memory_or_panic(sb, sb + SZ_4K), TDG_MEM_PAGE_ACCEPT, bad);
 	tdx_accept_memory_or_panic(0, 2 * SZ_4K);
 	assert_present(td, 0, 2 * SZ_4K, TDX_PAGE_4K);
 	detach_destroy(td);

@@ -27,39 +27,10 @@
 
 /* ---- panic hook: longjmp back into the test -------------------------------- */
 
-static jmp_buf panic_jb;
-static volatile int panic_armed;
-static struct {
-	const char *why;
-	uint64_t leaf, status;
-} panic_seen;
-
 void tdx_guest_panic(const char *why, uint64_t leaf, uint64_t status)
 {
-	panic_seen.why = why;
-	panic_seen.leaf = leaf;
-	panic_seen.status = status;
-	if (!panic_armed) {
-		fprintf(stderr, "unexpected tdx_guest_panic(%s, leaf %llu, status 0x%016llx)\n",
-			why, (unsigned long long)leaf, (unsigned long long)status);
-		abort();
-	}
-	panic_armed = 0;
-	longjmp(panic_jb, 1);
+	tu_panic(why, leaf, status);	/* back into TU_EXPECT_PANIC (testutil.h) */
 }
-
-#define EXPECT_PANIC(stmt, leaf_, status_) do {					\
-		memset(&panic_seen, 0, sizeof(panic_seen));			\
-		if (setjmp(panic_jb) == 0) {					\
-			panic_armed = 1;					\
-			stmt;							\
-			panic_armed = 0;					\
-			fail_msg("no panic from: %s", #stmt);			\
-		}								\
-		assert_non_null(panic_seen.why);				\
-		ASSERT_EQ(panic_seen.leaf, (leaf_));				\
-		ASSERT_STATUS(panic_seen.status, (status_));			\
-	} while (0)
 
 /* ---- fake L2 engine: returns a chosen exit, records what it was given ------ */
 
@@ -645,9 +616,9 @@ static void test_failure_policy(void **state)
 		      TDX_METADATA_FIELD_NOT_WRITABLE);
 	ASSERT_EQ(old, 0x1234);
 	f->vp.policy = TDX_L1_PANIC;
-	EXPECT_PANIC(tdx_l1_write_vmcs32(&f->vp, TDX_L1_VTL0, 0x400C, ~0u, 0, &old),
+	TU_EXPECT_PANIC(tdx_l1_write_vmcs32(&f->vp, TDX_L1_VTL0, 0x400C, ~0u, 0, &old),
 		     TDG_VP_WR, TDX_METADATA_FIELD_NOT_WRITABLE);
-	EXPECT_PANIC(tdx_l1_enter(&f->vp, TDX_L1_VTL0), TDG_VP_ENTER,
+	TU_EXPECT_PANIC(tdx_l1_enter(&f->vp, TDX_L1_VTL0), TDG_VP_ENTER,
 		     TDX_OPERAND_INVALID | TDX_OPND_L2_VAPIC_GPA);
 	/* Success and non-error statuses pass under PANIC. */
 	ASSERT_STATUS(tdx_l1_write_vmcs32(&f->vp, TDX_L1_VTL0, 0x4800, ~0u, 5, &old), TDX_SUCCESS);

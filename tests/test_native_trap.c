@@ -240,37 +240,6 @@ static void test_rtmr_and_report(void **state)
 	uninstall(td);
 }
 
-/* Runs fn in a child with stderr captured; returns the wait status. */
-static int in_child(void (*fn)(void *), void *arg, char *out, size_t outlen)
-{
-	int pfd[2];
-	assert_int_equal(pipe(pfd), 0);
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(pfd[0]);
-		/* cmocka catches SIGILL/SIGSEGV to report a failed test; the
-		 * child must see what a program without cmocka sees. */
-		signal(SIGILL, SIG_DFL);
-		signal(SIGSEGV, SIG_DFL);
-		dup2(pfd[1], STDERR_FILENO);
-		dup2(pfd[1], STDOUT_FILENO);
-		fn(arg);
-		_exit(0);
-	}
-	close(pfd[1]);
-	size_t n = 0;
-	ssize_t k;
-	while (n + 1 < outlen && (k = read(pfd[0], out + n, outlen - 1 - n)) > 0)
-		n += (size_t)k;
-	out[n] = 0;
-	close(pfd[0]);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return status;
-}
-
 static void child_tdcall(void *arg)
 {
 	leaf(TDG_VP_INFO, 0, 0, 0);
@@ -296,9 +265,9 @@ static void test_sigill_without_engine(void **state)
 
 	/* Never installed, and installed then removed: TDCALL is an illegal
 	 * instruction, as on a machine without TDX. */
-	int st = in_child(child_tdcall, NULL, out, sizeof(out));
+	int st = tu_in_child(child_tdcall, NULL, out, sizeof(out));
 	assert_true(is_sigill_death(st));
-	st = in_child(child_uninstalled_tdcall, NULL, out, sizeof(out));
+	st = tu_in_child(child_uninstalled_tdcall, NULL, out, sizeof(out));
 	assert_true(is_sigill_death(st));
 	assert_null(strstr(out, "survived"));
 }
@@ -313,7 +282,7 @@ static void child_ud2(void *arg)
 static void test_genuine_sigill(void **state)
 {
 	char out[1024];
-	int st = in_child(child_ud2, NULL, out, sizeof(out));
+	int st = tu_in_child(child_ud2, NULL, out, sizeof(out));
 	assert_true(is_sigill_death(st));
 	assert_null(strstr(out, "survived"));
 }
@@ -336,13 +305,13 @@ static void child_touch(void *arg)
 static void test_pending_and_wrong_alias(void **state)
 {
 	char out[1024];
-	int st = in_child(child_touch, NULL, out, sizeof(out));
+	int st = tu_in_child(child_touch, NULL, out, sizeof(out));
 	assert_true(WIFEXITED(st));
 	ASSERT_EQ(WEXITSTATUS(st), TDX_TRAP_EXIT_ACCESS);
 	assert_non_null(strstr(out, "access to PENDING page: GPA 0x300000 (write through the private alias) at RIP 0x"));
 	assert_ptr_equal(strchr(out, '\n'), out + strlen(out) - 1);	/* one line */
 
-	st = in_child(child_touch, (void *)1, out, sizeof(out));
+	st = tu_in_child(child_touch, (void *)1, out, sizeof(out));
 	assert_true(WIFEXITED(st));
 	ASSERT_EQ(WEXITSTATUS(st), TDX_TRAP_EXIT_ACCESS);
 	assert_non_null(strstr(out, "page is private but was accessed through the shared alias: "
@@ -359,7 +328,7 @@ static void child_wild_pointer(void *arg)
 static void test_other_segv_is_a_crash(void **state)
 {
 	char out[4096];
-	int st = in_child(child_wild_pointer, NULL, out, sizeof(out));
+	int st = tu_in_child(child_wild_pointer, NULL, out, sizeof(out));
 	assert_null(strstr(out, "survived"));
 	assert_null(strstr(out, "GPA"));
 	/* The engine chained to the default action: killed by SIGSEGV. */
@@ -399,7 +368,7 @@ static int skip_ve(void *ctx, struct tdx_td *td, unsigned vcpu, const struct tdx
 static void test_inject(void **state)
 {
 	char out[1024];
-	int st = in_child(child_ve, NULL, out, sizeof(out));
+	int st = tu_in_child(child_ve, NULL, out, sizeof(out));
 	assert_true(WIFEXITED(st));
 	ASSERT_EQ(WEXITSTATUS(st), TDX_TRAP_EXIT_INJECT);
 	assert_non_null(strstr(out, "#VE (vector 20"));

@@ -190,36 +190,6 @@ static void test_hlt_msr(void **state)
 	uninstall(td);
 }
 
-/* Runs fn in a child with stdout and stderr captured; returns the wait status. */
-static int in_child(void (*fn)(void), char *out, size_t outlen)
-{
-	int pfd[2];
-	assert_int_equal(pipe(pfd), 0);
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		close(pfd[0]);
-		signal(SIGILL, SIG_DFL);	/* cmocka's handlers are not the program's */
-		signal(SIGSEGV, SIG_DFL);
-		dup2(pfd[1], STDERR_FILENO);
-		dup2(pfd[1], STDOUT_FILENO);
-		fn();
-		fflush(NULL);
-		_exit(0);
-	}
-	close(pfd[1]);
-	size_t n = 0;
-	ssize_t k;
-	while (n + 1 < outlen && (k = read(pfd[0], out + n, outlen - 1 - n)) > 0)
-		n += (size_t)k;
-	out[n] = 0;
-	close(pfd[0]);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	return status;
-}
-
 static void expect_exit(int st, const char *out, int code, const char *needle)
 {
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != code || !strstr(out, needle))
@@ -235,7 +205,7 @@ static void lazy_handler(struct tdx_ve_frame *f)
 		f->rip += 0;
 }
 
-static void child_double_hlt(void)
+static void child_double_hlt(void *arg)
 {
 	install(TDX_ATTR_SEPT_VE_DISABLE, 0, TDX_SEPT_POLICY_2M);
 	tdx_trap_set_ve_handler(lazy_handler);
@@ -247,7 +217,7 @@ static void child_double_hlt(void)
 static void test_double_fault(void **state)
 {
 	char out[2048];
-	int st = in_child(child_double_hlt, out, sizeof(out));
+	int st = tu_in_child(child_double_hlt, NULL, out, sizeof(out));
 	expect_exit(st, out, TDX_TRAP_EXIT_INJECT, "first\ntdxkit: #DF: #VE for HLT (HLT 12");
 	assert_non_null(strstr(out, "while VE_INFO.VALID was still set"));
 	char want[96];
@@ -255,7 +225,7 @@ static void test_double_fault(void **state)
 	assert_non_null(strstr(out, want));
 }
 
-static void child_no_handler(void)
+static void child_no_handler(void *arg)
 {
 	install(TDX_ATTR_SEPT_VE_DISABLE, 0, TDX_SEPT_POLICY_2M);
 	ve_outb(1);
@@ -265,7 +235,7 @@ static void child_no_handler(void)
 static void test_no_handler(void **state)
 {
 	char out[2048];
-	int st = in_child(child_no_handler, out, sizeof(out));
+	int st = tu_in_child(child_no_handler, NULL, out, sizeof(out));
 	expect_exit(st, out, TDX_TRAP_EXIT_INJECT,
 		    "tdxkit: #VE for OUT (IO_INSTRUCTION 30, qualification 0x800040) at RIP 0x");
 	assert_non_null(strstr(out, ": the program registered no #VE handler\n"));
@@ -320,7 +290,7 @@ static void test_pending_flexible(void **state)
 	uninstall(td);
 }
 
-static void child_pending_no_ve(void)
+static void child_pending_no_ve(void *arg)
 {
 	struct tdx_td *td = install(TDX_ATTR_SEPT_VE_DISABLE, 0, TDX_SEPT_POLICY_2M);
 	struct tdx_mem_windows w;
@@ -335,7 +305,7 @@ static void test_pending_ve_disabled(void **state)
 	char out[2048];
 	/* The module exits to the host, which kills the TD (8.2): the access
 	 * diagnostic, even with a handler. */
-	int st = in_child(child_pending_no_ve, out, sizeof(out));
+	int st = tu_in_child(child_pending_no_ve, NULL, out, sizeof(out));
 	expect_exit(st, out, TDX_TRAP_EXIT_ACCESS,
 		    "tdxkit: access to PENDING page: GPA 0x300000 (write through the private alias)");
 }

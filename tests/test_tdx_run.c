@@ -15,122 +15,12 @@
 #include "testutil.h"
 #include "tdxkit/trap.h"
 
-#define GUEST(name) TDXKIT_BUILD_DIR "/tests/guest-" name
 #define PRELOAD_LIB TDXKIT_BUILD_DIR "/libtdxkit-preload.so"
 
-struct run {
-	int status;
-	char out[16384];
-	char err[16384];
-};
-
-static void slurp(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t k;
-	lseek(fd, 0, SEEK_SET);
-	while (n + 1 < len && (k = read(fd, buf + n, len - 1 - n)) > 0)
-		n += (size_t)k;
-	buf[n] = 0;
-	close(fd);
-}
-
-static int tmpfd(void)
-{
-	char path[] = "/tmp/tdxkit-run-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	unlink(path);
-	return fd;
-}
-
-/* Runs argv (NULL-terminated) with `env` ("NAME=VALUE" or "NAME" to unset,
- * NULL-terminated, may be NULL) added; stdout and stderr captured apart. */
-static void run_env(struct run *r, const char *const *env, const char *const *argv)
-{
-	int ofd = tmpfd(), efd = tmpfd();
-
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		signal(SIGILL, SIG_DFL);	/* cmocka's handlers are not the program's */
-		signal(SIGSEGV, SIG_DFL);
-		for (; env && *env; env++) {
-			char *kv = strdup(*env), *eq = strchr(kv, '=');
-			if (eq) {
-				*eq = 0;
-				setenv(kv, eq + 1, 1);
-			} else {
-				unsetenv(kv);
-			}
-		}
-#if defined(__SANITIZE_ADDRESS__)
-		/* A preloaded instrumented library comes before the ASan runtime. */
-		const char *ao = getenv("ASAN_OPTIONS");
-		char opts[512];
-		snprintf(opts, sizeof(opts), "%s%sverify_asan_link_order=0", ao ? ao : "",
-			 ao && *ao ? ":" : "");
-		setenv("ASAN_OPTIONS", opts, 1);
-#endif
-		dup2(ofd, STDOUT_FILENO);
-		dup2(efd, STDERR_FILENO);
-		execv(argv[0], (char *const *)argv);
-		_exit(99);
-	}
-	assert_int_equal(waitpid(pid, &r->status, 0), pid);
-	slurp(ofd, r->out, sizeof(r->out));
-	slurp(efd, r->err, sizeof(r->err));
-}
-
-#define RUN(r, ...) run_env(r, NULL, (const char *const[]){ __VA_ARGS__, NULL })
-#define RUN_ENV(r, env, ...) run_env(r, (const char *const[]){ env, NULL }, \
-				     (const char *const[]){ __VA_ARGS__, NULL })
-
-static void dump(const struct run *r)
-{
-	print_message("status 0x%x\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
-}
-
-static void expect_exit(const struct run *r, int code)
-{
-	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != code) {
-		dump(r);
-		fail_msg("expected exit status %d", code);
-	}
-}
-
-static void expect_signal(const struct run *r, int sig)
-{
-	if (!WIFSIGNALED(r->status) || WTERMSIG(r->status) != sig) {
-		dump(r);
-		fail_msg("expected death by signal %d", sig);
-	}
-}
-
-static void expect_has(const struct run *r, const char *text, const char *needle)
-{
-	if (!strstr(text, needle)) {
-		dump(r);
-		fail_msg("missing: %s", needle);
-	}
-}
-
-static int count_lines(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-static void expect_one_line(const struct run *r, const char *text, const char *prefix)
-{
-	if (count_lines(text) != 1 || strncmp(text, prefix, strlen(prefix))) {
-		dump(r);
-		fail_msg("expected exactly one line starting with '%s'", prefix);
-	}
-}
+#define GUEST(name) TU_GUEST(name)
+#define RUN(r, ...) TU_RUN(r, __VA_ARGS__)
+#define RUN_ENV(r, env, ...) tu_run((const char *const[]){ __VA_ARGS__, NULL }, \
+				    (const char *const[]){ env, NULL }, r)
 
 /* RTMR after one extend from zero: SHA-384(48 zero bytes || digest) (9.3). */
 static void rtmr_hex(uint8_t fill, char hex[97])
@@ -146,104 +36,109 @@ static void rtmr_hex(uint8_t fill, char hex[97])
 
 static void test_attest(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 	char want[97], line[128];
 
 	rtmr_hex(0x11, want);
 	snprintf(line, sizeof(line), "rtmr2=%s\n", want);
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("attest"));
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "accept: 0x0000000000000000");
-	expect_has(&r, r.out, "report_type=0x81");
-	expect_has(&r, r.out, "reportdata=tdxkit attest test");
-	expect_has(&r, r.out, line);
-	expect_has(&r, r.out, "attest: ok");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "accept: 0x0000000000000000");
+	tu_expect_has(&r, r.out, "report_type=0x81");
+	tu_expect_has(&r, r.out, "reportdata=tdxkit attest test");
+	tu_expect_has(&r, r.out, line);
+	tu_expect_has(&r, r.out, "attest: ok");
 	assert_string_equal(r.err, "");
 
 	/* Other shapes of TD: 4 KiB SEPT, GPAW 52, small memory. */
 	RUN(&r, TDX_RUN_PATH, "--sept", "4k", "--gpaw", "52", "--mem", "8M", "--", GUEST("attest"));
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "gpaw=52");
-	expect_has(&r, r.out, line);
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "gpaw=52");
+	tu_expect_has(&r, r.out, line);
+	tu_proc_free(&r);
 }
 
 static void test_bad_calls(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("badcall"));
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "unknown_leaf 0xc000010000000000\n");
-	expect_has(&r, r.out, "bad_version 0xc000010000000000\n");
-	expect_has(&r, r.out, "vmcall_bad_mask 0xc000010000000001\n");
-	expect_has(&r, r.out, "accept_shared 0xc000010000000001\n");
-	expect_has(&r, r.out, "accept_level3 0xc000010000000001\n");
-	expect_has(&r, r.out, "accept 0x0000000000000000\n");
-	expect_has(&r, r.out, "accept_again 0x00000b0a00000000\n");
-	expect_has(&r, r.out, "rtmr_misaligned 0xc000010000000001\n");
-	expect_has(&r, r.out, "rtmr_bad_index 0xc000010000000002\n");
-	expect_has(&r, r.out, "report_subtype 0xc000010000000008\n");
-	expect_has(&r, r.out, "badcall: done");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "unknown_leaf 0xc000010000000000\n");
+	tu_expect_has(&r, r.out, "bad_version 0xc000010000000000\n");
+	tu_expect_has(&r, r.out, "vmcall_bad_mask 0xc000010000000001\n");
+	tu_expect_has(&r, r.out, "accept_shared 0xc000010000000001\n");
+	tu_expect_has(&r, r.out, "accept_level3 0xc000010000000001\n");
+	tu_expect_has(&r, r.out, "accept 0x0000000000000000\n");
+	tu_expect_has(&r, r.out, "accept_again 0x00000b0a00000000\n");
+	tu_expect_has(&r, r.out, "rtmr_misaligned 0xc000010000000001\n");
+	tu_expect_has(&r, r.out, "rtmr_bad_index 0xc000010000000002\n");
+	tu_expect_has(&r, r.out, "report_subtype 0xc000010000000008\n");
+	tu_expect_has(&r, r.out, "badcall: done");
 	assert_string_equal(r.err, "");
+	tu_proc_free(&r);
 }
 
 /* The guest prints "rip=0x..." of the instruction about to fault. */
-static void expect_access_diag(const struct run *r, const char *what)
+static void expect_access_diag(const struct tu_proc *r, const char *what)
 {
 	char rip[64] = "", want[96];
 	const char *p = strstr(r->out, "rip=");
 	assert_non_null(p);
 	sscanf(p + 4, "%63s", rip);
-	expect_exit(r, TDX_TRAP_EXIT_ACCESS);
-	expect_one_line(r, r->err, "tdx-run: ");
-	expect_has(r, r->err, what);
+	tu_expect_exit(r, TDX_TRAP_EXIT_ACCESS);
+	tu_expect_one_line(r, r->err, "tdx-run: ");
+	tu_expect_has(r, r->err, what);
 	snprintf(want, sizeof(want), "at RIP %s\n", rip);
-	expect_has(r, r->err, want);
+	tu_expect_has(r, r->err, want);
 	assert_null(strstr(r->out, "survived"));
 }
 
 static void test_pending_page(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("touch"), "pending-write");
 	expect_access_diag(&r, "access to PENDING page: GPA 0x300000 (write through the private alias)");
 	RUN(&r, TDX_RUN_PATH, "--sept", "4k", "--", GUEST("touch"), "pending-read");
 	expect_access_diag(&r, "access to PENDING page: GPA 0x300000 (read through the private alias)");
+	tu_proc_free(&r);
 }
 
 static void test_wrong_alias(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("touch"), "shared-alias");
 	expect_access_diag(&r, "page is private but was accessed through the shared alias: "
 			       "GPA 0x800000100000 (read through the shared alias)");
 	RUN(&r, TDX_RUN_PATH, "--gpaw", "52", "--", GUEST("touch"), "shared-alias");
 	expect_access_diag(&r, "GPA 0x8000000100000 (read through the shared alias)");
+	tu_proc_free(&r);
 }
 
 static void test_td_dead(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	/* MR.REPORT into a page never accepted: the host cannot fix that, the
 	 * TD stops with the reason; the tool does not crash. */
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("touch"), "report-pending");
-	expect_exit(&r, TDX_TRAP_EXIT_DEAD);
-	expect_one_line(&r, r.err, "tdx-run: ");
-	expect_has(&r, r.err, "0x300000");
-	expect_has(&r, r.err, "TDG.MR.REPORT");
+	tu_expect_exit(&r, TDX_TRAP_EXIT_DEAD);
+	tu_expect_one_line(&r, r.err, "tdx-run: ");
+	tu_expect_has(&r, r.err, "0x300000");
+	tu_expect_has(&r, r.err, "TDG.MR.REPORT");
+	tu_proc_free(&r);
 }
 
 static void test_ordinary_faults(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	/* Faults outside TD memory and genuine illegal instructions behave as
 	 * without the engine. */
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("touch"), "ud2");
-	expect_signal(&r, SIGILL);
+	tu_expect_signal(&r, SIGILL);
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("touch"), "outside");
 	assert_null(strstr(r.err, "GPA"));
 #if defined(__SANITIZE_ADDRESS__)
@@ -251,59 +146,62 @@ static void test_ordinary_faults(void **state)
 	assert_true(WIFSIGNALED(r.status) || (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0 &&
 					      WEXITSTATUS(r.status) != TDX_TRAP_EXIT_ACCESS));
 #else
-	expect_signal(&r, SIGSEGV);
+	tu_expect_signal(&r, SIGSEGV);
 #endif
+	tu_proc_free(&r);
 }
 
 static void test_trace(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--trace", "--", GUEST("attest"));
-	expect_exit(&r, 0);
-	assert_int_equal(count_lines(r.err), 4);	/* one per TDCALL */
-	expect_has(&r, r.err, "TDG.VP.INFO() = TDX_SUCCESS: rcx=0x30");
-	expect_has(&r, r.err, "TDG.MEM.PAGE.ACCEPT(rcx=0x100000) = TDX_SUCCESS");
-	expect_has(&r, r.err, "TDG.MR.RTMR.EXTEND(rcx=0x100000, rdx=0x2) = TDX_SUCCESS");
-	expect_has(&r, r.err, "TDG.MR.REPORT(rcx=0x100400, rdx=0x100080, r8=0x0) = TDX_SUCCESS");
+	tu_expect_exit(&r, 0);
+	assert_int_equal(tu_count_lines(r.err), 4);	/* one per TDCALL */
+	tu_expect_has(&r, r.err, "TDG.VP.INFO() = TDX_SUCCESS: rcx=0x30");
+	tu_expect_has(&r, r.err, "TDG.MEM.PAGE.ACCEPT(rcx=0x100000) = TDX_SUCCESS");
+	tu_expect_has(&r, r.err, "TDG.MR.RTMR.EXTEND(rcx=0x100000, rdx=0x2) = TDX_SUCCESS");
+	tu_expect_has(&r, r.err, "TDG.MR.REPORT(rcx=0x100400, rdx=0x100080, r8=0x0) = TDX_SUCCESS");
 
 	RUN(&r, TDX_RUN_PATH, "--trace", "--", GUEST("badcall"));
-	expect_exit(&r, 0);
-	expect_has(&r, r.err, "leaf 200(rcx=0x0, rdx=0x0, r8=0x0, r9=0x0) = TDX_OPERAND_INVALID | RAX\n");
-	expect_has(&r, r.err, "TDG.MEM.PAGE.ACCEPT(rcx=0x100000) = TDX_PAGE_ALREADY_ACCEPTED");
-	expect_has(&r, r.err, "TDG.VP.INFO[rax=0x10001]() = TDX_OPERAND_INVALID | RAX\n");
-	assert_int_equal(count_lines(r.err), 11);
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.err, "leaf 200(rcx=0x0, rdx=0x0, r8=0x0, r9=0x0) = TDX_OPERAND_INVALID | RAX\n");
+	tu_expect_has(&r, r.err, "TDG.MEM.PAGE.ACCEPT(rcx=0x100000) = TDX_PAGE_ALREADY_ACCEPTED");
+	tu_expect_has(&r, r.err, "TDG.VP.INFO[rax=0x10001]() = TDX_OPERAND_INVALID | RAX\n");
+	assert_int_equal(tu_count_lines(r.err), 11);
 
 	/* The trace has its own descriptor: it survives the program closing
 	 * stderr, and names the TDVMCALL sub-function and its GHCI status. */
 	RUN(&r, TDX_RUN_PATH, "--trace", "--", GUEST("info"), "close-stderr");
-	expect_exit(&r, 0);
-	expect_has(&r, r.err, "TDG.VP.VMCALL(rcx=0xfc00");
-	expect_has(&r, r.err, "[GetTdVmCallInfo]");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.err, "TDG.VP.VMCALL(rcx=0xfc00");
+	tu_expect_has(&r, r.err, "[GetTdVmCallInfo]");
 
 	/* No --trace, no trace. */
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("info"));
-	expect_exit(&r, 0);
+	tu_expect_exit(&r, 0);
 	assert_string_equal(r.err, "");
+	tu_proc_free(&r);
 }
 
 static void test_options_reach_the_td(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--gpaw", "52", "--vcpus", "4", "--l2-vms", "2", "--mem", "64G",
 	    "--", GUEST("info"));
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "status=0x0 gpaw=52 attributes=0x10000000 num_vcpus=4 max_vcpus=4 vcpu=0");
-	expect_has(&r, r.out, "private_base=set shared_base=set mem_size=0x1000000000");
-	expect_has(&r, r.out, "ld_preload=unset");	/* the program's children are not TDs */
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "status=0x0 gpaw=52 attributes=0x10000000 num_vcpus=4 max_vcpus=4 vcpu=0");
+	tu_expect_has(&r, r.out, "private_base=set shared_base=set mem_size=0x1000000000");
+	tu_expect_has(&r, r.out, "ld_preload=unset");	/* the program's children are not TDs */
 	/* GetTdVmCallInfo leaf 7: the default host serves the call and refuses
 	 * the leaf (INVALID_OPERAND; the built-in host said SUBFUNC_UNSUPPORTED). */
-	expect_has(&r, r.out, "tdvmcall status=0x0 r10=0x8000000000000000 rcx=0xfc00");
+	tu_expect_has(&r, r.out, "tdvmcall status=0x0 r10=0x8000000000000000 rcx=0xfc00");
 
 	RUN(&r, TDX_RUN_PATH, "--mem=0x100000", "--", GUEST("info"));
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "mem_size=0x100000");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "mem_size=0x100000");
+	tu_proc_free(&r);
 }
 
 static void test_bad_options(void **state)
@@ -314,7 +212,7 @@ static void test_bad_options(void **state)
 		{ "--vcpus", "0" }, { "--vcpus", "65" }, { "--vcpus", "2x" }, { "--l2-vms", "4" },
 		{ "--sept", "1g" }, { "--bogus" }, { "-x" },
 	};
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *argv[8] = { TDX_RUN_PATH };
@@ -323,78 +221,83 @@ static void test_bad_options(void **state)
 			argv[n++] = bad[i][k];
 		argv[n++] = "--";
 		argv[n++] = GUEST("info");
-		run_env(&r, NULL, argv);
-		expect_exit(&r, 2);
-		expect_one_line(&r, r.err, "tdx-run: ");
+		tu_run(argv, NULL, &r);
+		tu_expect_exit(&r, 2);
+		tu_expect_one_line(&r, r.err, "tdx-run: ");
 		assert_string_equal(r.out, "");
 	}
 	RUN(&r, TDX_RUN_PATH);	/* no program */
-	expect_exit(&r, 2);
-	expect_one_line(&r, r.err, "tdx-run: ");
+	tu_expect_exit(&r, 2);
+	tu_expect_one_line(&r, r.err, "tdx-run: ");
 	RUN(&r, TDX_RUN_PATH, "--mem");	/* no value */
-	expect_exit(&r, 2);
-	expect_one_line(&r, r.err, "tdx-run: ");
+	tu_expect_exit(&r, 2);
+	tu_expect_one_line(&r, r.err, "tdx-run: ");
 	RUN(&r, TDX_RUN_PATH, "--", "/nonexistent/program");
-	expect_exit(&r, 127);
-	expect_one_line(&r, r.err, "tdx-run: ");
+	tu_expect_exit(&r, 127);
+	tu_expect_one_line(&r, r.err, "tdx-run: ");
+	tu_proc_free(&r);
 }
 
 static void test_help(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--help");
-	expect_exit(&r, 0);
+	tu_expect_exit(&r, 0);
 	static const char *const words[] = {
 		"--mem SIZE", "--gpaw 48|52", "--vcpus N", "--l2-vms N", "--sept 2m|4k", "--trace",
 		"TDXKIT_PRIVATE_BASE", "TDXKIT_SHARED_BASE", "TDXKIT_MEM_SIZE", "VCPU 0",
 		"LD_PRELOAD", "SIGILL",
 	};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		expect_has(&r, r.out, words[i]);
+		tu_expect_has(&r, r.out, words[i]);
+	tu_proc_free(&r);
 }
 
 static void test_exit_status_passes_through(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--", "/bin/sh", "-c", "exit 7");
-	expect_exit(&r, 7);
+	tu_expect_exit(&r, 7);
 	/* What the program starts is not a TD: its TDCALL is illegal. */
 	RUN(&r, TDX_RUN_PATH, "--", "/bin/sh", "-c", GUEST("info") "; echo child=$?");
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "child=132");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "child=132");
+	tu_proc_free(&r);
 }
 
 static void test_without_tdx_run(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, GUEST("info"));
-	expect_signal(&r, SIGILL);
+	tu_expect_signal(&r, SIGILL);
 	assert_string_equal(r.out, "");
+	tu_proc_free(&r);
 }
 
 static void test_ld_preload_by_hand(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN_ENV(&r, "LD_PRELOAD=" PRELOAD_LIB, GUEST("info"));
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "gpaw=48 attributes=0x10000000 num_vcpus=1");
-	expect_has(&r, r.out, "mem_size=0x40000000");
-	expect_has(&r, r.out, "ld_preload=unset");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "gpaw=48 attributes=0x10000000 num_vcpus=1");
+	tu_expect_has(&r, r.out, "mem_size=0x40000000");
+	tu_expect_has(&r, r.out, "ld_preload=unset");
 
 	RUN_ENV(&r, "LD_PRELOAD=" PRELOAD_LIB, GUEST("attest"));
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "attest: ok");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "attest: ok");
 
 	/* Bad configuration: one line and a distinct status, before main(). */
 	const char *const env[] = { "LD_PRELOAD=" PRELOAD_LIB, "TDXKIT_RUN_MEM=12k3", NULL };
-	run_env(&r, env, (const char *const[]){ GUEST("info"), NULL });
-	expect_exit(&r, TDX_TRAP_EXIT_CONFIG);
-	expect_one_line(&r, r.err, "tdx-run: TDXKIT_RUN_MEM");
+	tu_run((const char *const[]){ GUEST("info"), NULL }, env, &r);
+	tu_expect_exit(&r, TDX_TRAP_EXIT_CONFIG);
+	tu_expect_one_line(&r, r.err, "tdx-run: TDXKIT_RUN_MEM");
 	assert_string_equal(r.out, "");
+	tu_proc_free(&r);
 }
 
 int main(void)

@@ -15,88 +15,13 @@
 #include "tdxkit/trap.h"
 #include "tdxkit/vmm.h"
 
-#define SERVICES TDXKIT_BUILD_DIR "/tests/guest-ghci_services"
-#define LEAK TDXKIT_BUILD_DIR "/tests/guest-ghci_leak"
-#define INFO TDXKIT_BUILD_DIR "/tests/guest-info"
+#define SERVICES TU_GUEST("ghci_services")
+#define LEAK TU_GUEST("ghci_leak")
+#define INFO TU_GUEST("info")
 #define DEMO TDXKIT_BUILD_DIR "/example-ghci_demo"
 
-struct run {
-	int status;
-	char out[65536];
-	char err[65536];
-};
-
-static int tmpfd(void)
-{
-	char path[] = "/tmp/tdxkit-host-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	unlink(path);
-	return fd;
-}
-
-static void slurp(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t k;
-	lseek(fd, 0, SEEK_SET);
-	while (n + 1 < len && (k = read(fd, buf + n, len - 1 - n)) > 0)
-		n += (size_t)k;
-	buf[n] = 0;
-	close(fd);
-}
-
-static void run(struct run *r, const char *const *argv)
-{
-	int ofd = tmpfd(), efd = tmpfd();
-
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		signal(SIGILL, SIG_DFL);	/* cmocka's handlers are not the program's */
-		signal(SIGSEGV, SIG_DFL);
-		unsetenv("TDXKIT_RUN_ATTRIBUTES");
-		dup2(ofd, STDOUT_FILENO);
-		dup2(efd, STDERR_FILENO);
-		execv(argv[0], (char *const *)argv);
-		_exit(99);
-	}
-	assert_int_equal(waitpid(pid, &r->status, 0), pid);
-	slurp(ofd, r->out, sizeof(r->out));
-	slurp(efd, r->err, sizeof(r->err));
-}
-
-#define RUN(r, ...) run(r, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void dump(const struct run *r)
-{
-	print_message("status 0x%x\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
-}
-
-static void expect_exit(const struct run *r, int code)
-{
-	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != code) {
-		dump(r);
-		fail_msg("expected exit status %d", code);
-	}
-}
-
-static void expect_has(const struct run *r, const char *text, const char *needle)
-{
-	if (!strstr(text, needle)) {
-		dump(r);
-		fail_msg("missing: %s", needle);
-	}
-}
-
-static void expect_lacks(const struct run *r, const char *text, const char *needle)
-{
-	if (strstr(text, needle)) {
-		dump(r);
-		fail_msg("unexpected: %s", needle);
-	}
-}
+/* The TD's ATTRIBUTES are always tdx-run's default or --attributes. */
+#define RUN(r, ...) TU_RUN_WITH(r, "TDXKIT_RUN_ATTRIBUTES", NULL, __VA_ARGS__)
 
 static int count(const char *s, const char *needle)
 {
@@ -108,69 +33,73 @@ static int count(const char *s, const char *needle)
 
 static void test_uart(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--", SERVICES, "uart");
-	expect_exit(&r, 0);
+	tu_expect_exit(&r, 0);
 	assert_string_equal(r.out, "hello from the UART\n");	/* on tdx-run's stdout */
 	assert_string_equal(r.err, "");
+	tu_proc_free(&r);
 }
 
 static void test_exit_port(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--", SERVICES, "exit", "7");
-	expect_exit(&r, 7);
-	expect_lacks(&r, r.out, "survived");
+	tu_expect_exit(&r, 7);
+	tu_expect_lacks(&r, r.out, "survived");
 	assert_string_equal(r.err, "");
 	RUN(&r, TDX_RUN_PATH, "--", SERVICES, "exit", "0");
-	expect_exit(&r, 0);
-	expect_lacks(&r, r.out, "survived");
+	tu_expect_exit(&r, 0);
+	tu_expect_lacks(&r, r.out, "survived");
 	/* The stats still come out when the exit port ends the run. */
 	RUN(&r, TDX_RUN_PATH, "--stats", "--", SERVICES, "exit", "3");
-	expect_exit(&r, 3);
-	expect_has(&r, r.err, "tdx-vmm stats\n");
+	tu_expect_exit(&r, 3);
+	tu_expect_has(&r, r.err, "tdx-vmm stats\n");
+	tu_proc_free(&r);
 }
 
 static void test_fatal_error(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--", SERVICES, "fatal");
-	expect_exit(&r, TDX_VMM_EXIT_FATAL);
+	tu_expect_exit(&r, TDX_VMM_EXIT_FATAL);
 	assert_string_equal(r.err, "tdx-vmm: TD fatal error 0x00001234: ghci test fatal\n");
 	/* The guest library's panic path (failed TDCALL -> ReportFatalError)
 	 * the same way: the #VE default handler's error path in the demo is
 	 * not exercised here; see test_tdx_run_vedefault. */
+	tu_proc_free(&r);
 }
 
 static void test_trace(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--trace", "--", SERVICES, "all");
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "services: done\n");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "services: done\n");
 	/* A TDCALL line, then the host's decoded TDVMCALL line. */
-	expect_has(&r, r.err, "] TDG.VP.VMCALL(rcx=0xfc00, r10=0x0, r11=0x1e, r12=0x1, r13=0x1, "
+	tu_expect_has(&r, r.err, "] TDG.VP.VMCALL(rcx=0xfc00, r10=0x0, r11=0x1e, r12=0x1, r13=0x1, "
 			      "r14=0x3ff, r15=0x5a) [Instruction.IO] = TDX_SUCCESS");
-	expect_has(&r, r.err, "] IO(size=0x1, dir=0x1, port=0x3ff, data=0x5a) = TDVMCALL_STATUS_SUCCESS\n");
-	expect_has(&r, r.err, "] IO(size=0x1, dir=0x0, port=0x3ff) = TDVMCALL_STATUS_SUCCESS r11=0x5a\n");
-	expect_has(&r, r.err, "] CPUID(leaf=0x40000000, subleaf=0x0) = TDVMCALL_STATUS_SUCCESS");
-	expect_has(&r, r.err, "] RDMSR(msr=0xc0de) = TDVMCALL_STATUS_INVALID_OPERAND\n");
-	expect_has(&r, r.err, "] MapGPA(gpa=0x800000400000, size=0x10000) = TDVMCALL_STATUS_SUCCESS\n");
-	expect_has(&r, r.err, "] GetQuote(gpa=0x800000400000, size=0x10000) = TDVMCALL_STATUS_SUCCESS\n");
+	tu_expect_has(&r, r.err, "] IO(size=0x1, dir=0x1, port=0x3ff, data=0x5a) = TDVMCALL_STATUS_SUCCESS\n");
+	tu_expect_has(&r, r.err, "] IO(size=0x1, dir=0x0, port=0x3ff) = TDVMCALL_STATUS_SUCCESS r11=0x5a\n");
+	tu_expect_has(&r, r.err, "] CPUID(leaf=0x40000000, subleaf=0x0) = TDVMCALL_STATUS_SUCCESS");
+	tu_expect_has(&r, r.err, "] RDMSR(msr=0xc0de) = TDVMCALL_STATUS_INVALID_OPERAND\n");
+	tu_expect_has(&r, r.err, "] MapGPA(gpa=0x800000400000, size=0x10000) = TDVMCALL_STATUS_SUCCESS\n");
+	tu_expect_has(&r, r.err, "] GetQuote(gpa=0x800000400000, size=0x10000) = TDVMCALL_STATUS_SUCCESS\n");
 	/* The notify vector cannot be delivered to a user program: said once. */
-	expect_has(&r, r.err, "] interrupt vector 64 from the host (notify): not delivered");
+	tu_expect_has(&r, r.err, "] interrupt vector 64 from the host (notify): not delivered");
 	/* Every TDVMCALL line has the RIP of its TDCALL (from the trace hook). */
-	expect_lacks(&r, r.err, "rip=?");
+	tu_expect_lacks(&r, r.err, "rip=?");
 	assert_int_equal(count(r.err, "tdx-vmm: [vcpu0 rip=0x"), count(r.err, "] TDG.VP.VMCALL("));
+	tu_proc_free(&r);
 }
 
 /* Every line is one JSON object: braces balance outside strings, strings
  * close, and the line has the keys we rely on. */
-static void check_json_line(const struct run *r, const char *line, size_t n)
+static void check_json_line(const struct tu_proc *r, const char *line, size_t n)
 {
 	int depth = 0, in_str = 0, ok = n > 1 && line[0] == '{' && line[n - 1] == '}';
 
@@ -195,18 +124,18 @@ static void check_json_line(const struct run *r, const char *line, size_t n)
 	ok = ok && depth == 0 && !in_str && memmem(line, n, "\"vcpu\":", 7) &&
 	     memmem(line, n, "\"rip\":", 6);
 	if (!ok) {
-		dump(r);
+		tu_proc_dump(r);
 		fail_msg("not a JSON line: %.*s", (int)n, line);
 	}
 }
 
 static void test_trace_json(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 	int lines = 0, tdcalls = 0, services = 0;
 
 	RUN(&r, TDX_RUN_PATH, "--trace=json", "--", SERVICES, "all");
-	expect_exit(&r, 0);
+	tu_expect_exit(&r, 0);
 	for (char *p = r.err, *nl; *p; p = nl + 1) {
 		assert_non_null(nl = strchr(p, '\n'));
 		check_json_line(&r, p, (size_t)(nl - p));
@@ -218,26 +147,27 @@ static void test_trace_json(void **state)
 	assert_true(lines > 30);
 	assert_true(services > 20);
 	assert_true(tdcalls > services);	/* TDVMCALLs and the other leaves */
-	expect_has(&r, r.err, "\"service\":\"IO\",\"subfn\":\"0x1e\",\"args\":{\"size\":\"0x1\","
+	tu_expect_has(&r, r.err, "\"service\":\"IO\",\"subfn\":\"0x1e\",\"args\":{\"size\":\"0x1\","
 			      "\"dir\":\"0x1\",\"port\":\"0x3ff\",\"data\":\"0x5a\"}");
-	expect_has(&r, r.err, "\"status\":\"TDVMCALL_STATUS_SUCCESS\"");
-	expect_has(&r, r.err, "\"leaf\":\"TDG.MR.REPORT\"");
-	expect_has(&r, r.err, "\"event\":\"interrupt\",\"vector\":64");
-	expect_lacks(&r, r.err, "\"rip\":null");
+	tu_expect_has(&r, r.err, "\"status\":\"TDVMCALL_STATUS_SUCCESS\"");
+	tu_expect_has(&r, r.err, "\"leaf\":\"TDG.MR.REPORT\"");
+	tu_expect_has(&r, r.err, "\"event\":\"interrupt\",\"vector\":64");
+	tu_expect_lacks(&r, r.err, "\"rip\":null");
 	/* Bad trace format: a usage error. */
 	RUN(&r, TDX_RUN_PATH, "--trace=xml", "--", INFO);
-	expect_exit(&r, 2);
+	tu_expect_exit(&r, 2);
+	tu_proc_free(&r);
 }
 
 static void test_stats(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--stats", "--", SERVICES, "all");
-	expect_exit(&r, 0);
-	expect_has(&r, r.err, "tdx-vmm stats\n");
-	expect_has(&r, r.err, "TDCALL leaf");
-	expect_has(&r, r.err, "TDVMCALL service");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.err, "tdx-vmm stats\n");
+	tu_expect_has(&r, r.err, "TDCALL leaf");
+	tu_expect_has(&r, r.err, "TDVMCALL service");
 	/* counts: 2 MapGPA, 1 GetQuote, 1 SetupEventNotifyInterrupt */
 	char line[256];
 	const char *p = strstr(r.err, "\n  MapGPA ");
@@ -258,25 +188,26 @@ static void test_stats(void **state)
 	/* Without --stats: nothing. */
 	RUN(&r, TDX_RUN_PATH, "--", SERVICES, "uart");
 	assert_string_equal(r.err, "");
+	tu_proc_free(&r);
 }
 
 static void test_leak_check(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 	char want[160], rip[32] = "";
 
 	/* The guest library (and the default #VE handler in the demo) expose
 	 * nothing but inputs and zeros. */
 	RUN(&r, TDX_RUN_PATH, "--leak-check", "--", SERVICES, "all");
-	expect_exit(&r, 0);
+	tu_expect_exit(&r, 0);
 	assert_string_equal(r.err, "");
 	RUN(&r, TDX_RUN_PATH, "--leak-check", "--mem", "64M", "--", DEMO);
-	expect_exit(&r, 0);
-	expect_lacks(&r, r.err, "leak-check");
+	tu_expect_exit(&r, 0);
+	tu_expect_lacks(&r, r.err, "leak-check");
 
 	/* A raw TDVMCALL with a secret in an output-only register. */
 	RUN(&r, TDX_RUN_PATH, "--leak-check", "--", LEAK);
-	expect_exit(&r, 0);
+	tu_expect_exit(&r, 0);
 	const char *p = strstr(r.out, "rip=");
 	assert_non_null(p);
 	sscanf(p + 4, "%31s", rip);
@@ -286,9 +217,10 @@ static void test_leak_check(void **state)
 	/* Not asked: not checked. */
 	RUN(&r, TDX_RUN_PATH, "--", LEAK);
 	assert_string_equal(r.err, "");
+	tu_proc_free(&r);
 }
 
-static int crashed(const struct run *r)
+static int crashed(const struct tu_proc *r)
 {
 	if (WIFSIGNALED(r->status))
 		return 1;
@@ -299,7 +231,7 @@ static int crashed(const struct run *r)
 
 static void test_hostile(void **state)
 {
-	static struct run a, b;
+	struct tu_proc a = { 0 }, b = { 0 };
 	int perturbed = 0;
 
 	for (int seed = 1; seed <= 12; seed++) {
@@ -309,18 +241,18 @@ static void test_hostile(void **state)
 		RUN(&b, TDX_RUN_PATH, "--hostile", s, "--", SERVICES, "all");
 		if (crashed(&a) || !WIFEXITED(a.status) ||
 		    (WEXITSTATUS(a.status) != 0 && WEXITSTATUS(a.status) != TDX_VMM_EXIT_FATAL)) {
-			dump(&a);
+			tu_proc_dump(&a);
 			fail_msg("seed %d: the guest did not survive the hostile host", seed);
 		}
 		/* Same seed, same answers, same output. */
 		if (a.status != b.status || strcmp(a.out, b.out) || strcmp(a.err, b.err)) {
-			dump(&a);
-			dump(&b);
+			tu_proc_dump(&a);
+			tu_proc_dump(&b);
 			fail_msg("seed %d: two runs differ", seed);
 		}
 		/* No value the service does not define got through. */
-		expect_lacks(&a, a.out, "fits=0");
-		expect_has(&a, a.out, "services: done\n");
+		tu_expect_lacks(&a, a.out, "fits=0");
+		tu_expect_has(&a, a.out, "services: done\n");
 		RUN(&b, TDX_RUN_PATH, "--", SERVICES, "all");
 		perturbed += strcmp(a.out, b.out) != 0;
 	}
@@ -331,33 +263,36 @@ static void test_hostile(void **state)
 		snprintf(s, sizeof(s), "%d", seed);
 		RUN(&a, TDX_RUN_PATH, "--hostile", s, "--mem", "64M", "--", DEMO);
 		if (WIFSIGNALED(a.status)) {
-			dump(&a);
+			tu_proc_dump(&a);
 			fail_msg("seed %d: the demo died of a signal", seed);
 		}
 	}
 	RUN(&a, TDX_RUN_PATH, "--hostile", "x1", "--", INFO);
-	expect_exit(&a, 2);
+	tu_expect_exit(&a, 2);
+	tu_proc_free(&a);
+	tu_proc_free(&b);
 }
 
 static void test_map_gpa_shared(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--", SERVICES, "shared");
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "map_gpa_shared: 0x0\nmap_gpa_shared done_to ok: 1\n");
-	expect_has(&r, r.out, "shared: 16 pages written and read back, 0 bad\n");
-	expect_has(&r, r.out, "map_gpa_private: 0x0\naccept_after_private: 0x0\n");
-	expect_has(&r, r.out, "private again: 0x77\n");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "map_gpa_shared: 0x0\nmap_gpa_shared done_to ok: 1\n");
+	tu_expect_has(&r, r.out, "shared: 16 pages written and read back, 0 bad\n");
+	tu_expect_has(&r, r.out, "map_gpa_private: 0x0\naccept_after_private: 0x0\n");
+	tu_expect_has(&r, r.out, "private again: 0x77\n");
 	/* GPAW 52 and 4 KiB SEPT: the shared bit moves. */
 	RUN(&r, TDX_RUN_PATH, "--gpaw", "52", "--sept", "4k", "--", SERVICES, "shared");
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "0 bad\n");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "0 bad\n");
+	tu_proc_free(&r);
 }
 
 static void verify_quote(const char *quote, const char *key, int expect_ok)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 	uint8_t buf[16384];
 	char why[200];
 	FILE *f = fopen(quote, "rb");
@@ -371,17 +306,18 @@ static void verify_quote(const char *quote, const char *key, int expect_ok)
 	tdx_quote_key_free(k);
 	RUN(&r, TDX_DECODE_PATH, "quote", quote, key);
 	if (expect_ok) {
-		expect_exit(&r, 0);
-		expect_has(&r, r.out, "verification: OK");
+		tu_expect_exit(&r, 0);
+		tu_expect_has(&r, r.out, "verification: OK");
 	} else {
 		assert_false(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0);
 	}
+	tu_proc_free(&r);
 }
 
 static void test_quote_key(void **state)
 {
 	char dir[] = "/tmp/tdxkit-quote-XXXXXX", key[96], quote[96], other[96], priv[96];
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(key, sizeof(key), "%s/key.pem", dir);
@@ -391,8 +327,8 @@ static void test_quote_key(void **state)
 
 	/* A missing FILE: the fresh key's public half is saved there. */
 	RUN(&r, TDX_RUN_PATH, "--quote-key", key, "--", SERVICES, "quote", quote);
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "quote_status: 0x0\nquote_len: ok\nquote: written\n");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "quote_status: 0x0\nquote_len: ok\nquote: written\n");
 	verify_quote(quote, key, 1);
 	/* Another key does not verify it. */
 	struct tdx_quote_key *k = tdx_quote_key_new();
@@ -401,19 +337,19 @@ static void test_quote_key(void **state)
 	/* An existing FILE is the private key to sign with. */
 	assert_int_equal(tdx_quote_key_save(k, priv, 1), 0);
 	RUN(&r, TDX_RUN_PATH, "--quote-key", priv, "--", SERVICES, "quote", quote);
-	expect_exit(&r, 0);
+	tu_expect_exit(&r, 0);
 	verify_quote(quote, other, 1);
 	tdx_quote_key_free(k);
 	/* A public key cannot sign: the run does not start. */
 	RUN(&r, TDX_RUN_PATH, "--quote-key", key, "--", SERVICES, "quote", quote);
-	expect_exit(&r, TDX_TRAP_EXIT_CONFIG);
-	expect_has(&r, r.err, "tdx-run: attestation key");
+	tu_expect_exit(&r, TDX_TRAP_EXIT_CONFIG);
+	tu_expect_has(&r, r.err, "tdx-run: attestation key");
 	/* The demo's own quote, as make demo checks it. */
 	unlink(key);
 	RUN(&r, TDX_RUN_PATH, "--mem", "64M", "--quote-key", key, "--", DEMO, quote);
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "MMIO device at GPA 0x800004000000: ID \"TDXKMMIO\", version 1");
-	expect_has(&r, r.out, "bye: exit port 0x501 <- 0\n");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "MMIO device at GPA 0x800004000000: ID \"TDXKMMIO\", version 1");
+	tu_expect_has(&r, r.out, "bye: exit port 0x501 <- 0\n");
 	verify_quote(quote, key, 1);
 
 	unlink(key);
@@ -421,27 +357,29 @@ static void test_quote_key(void **state)
 	unlink(other);
 	unlink(priv);
 	rmdir(dir);
+	tu_proc_free(&r);
 }
 
 static void test_options(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, TDX_RUN_PATH, "--attributes", "0", "--", INFO);
-	expect_exit(&r, 0);
-	expect_has(&r, r.out, "attributes=0x0 ");
+	tu_expect_exit(&r, 0);
+	tu_expect_has(&r, r.out, "attributes=0x0 ");
 	RUN(&r, TDX_RUN_PATH, "--attributes", "0x10000000", "--", INFO);
-	expect_has(&r, r.out, "attributes=0x10000000 ");
+	tu_expect_has(&r, r.out, "attributes=0x10000000 ");
 	RUN(&r, TDX_RUN_PATH, "--attributes", "zz", "--", INFO);
-	expect_exit(&r, 2);
+	tu_expect_exit(&r, 2);
 	RUN(&r, TDX_RUN_PATH, "--help");
-	expect_exit(&r, 0);
+	tu_expect_exit(&r, 0);
 	static const char *const words[] = {
 		"--attributes HEX", "--trace=json", "--stats", "--leak-check", "--hostile SEED",
 		"--quote-key FILE", "0x3F8", "0x501", "119", "#VE", "tdx_ve_register",
 	};
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		expect_has(&r, r.out, words[i]);
+		tu_expect_has(&r, r.out, words[i]);
+	tu_proc_free(&r);
 }
 
 int main(void)

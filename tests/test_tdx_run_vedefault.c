@@ -19,77 +19,14 @@
 #include "testutil.h"
 #include "tdxkit/trap.h"
 
-#define BASIC TDXKIT_BUILD_DIR "/tests/guest-vedefault_basic"
-#define HOOK TDXKIT_BUILD_DIR "/tests/guest-vedefault_hook"
+#define BASIC TU_GUEST("vedefault_basic")
+#define HOOK TU_GUEST("vedefault_hook")
 
-struct run {
-	int status;
-	char out[16384];
-	char err[16384];
-};
-
-static int tmpfd(void)
-{
-	char path[] = "/tmp/tdxkit-vedef-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	unlink(path);
-	return fd;
-}
-
-static void slurp(int fd, char *buf, size_t len)
-{
-	size_t n = 0;
-	ssize_t k;
-	lseek(fd, 0, SEEK_SET);
-	while (n + 1 < len && (k = read(fd, buf + n, len - 1 - n)) > 0)
-		n += (size_t)k;
-	buf[n] = 0;
-	close(fd);
-}
-
-/* Runs argv with `attributes` (NULL: unset) as TDXKIT_RUN_ATTRIBUTES. */
-static void run(struct run *r, const char *attributes, const char *const *argv)
-{
-	int ofd = tmpfd(), efd = tmpfd();
-
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		signal(SIGILL, SIG_DFL);	/* cmocka's handlers are not the program's */
-		signal(SIGSEGV, SIG_DFL);
-		if (attributes)
-			setenv("TDXKIT_RUN_ATTRIBUTES", attributes, 1);
-		else
-			unsetenv("TDXKIT_RUN_ATTRIBUTES");
-		dup2(ofd, STDOUT_FILENO);
-		dup2(efd, STDERR_FILENO);
-		execv(argv[0], (char *const *)argv);
-		_exit(99);
-	}
-	assert_int_equal(waitpid(pid, &r->status, 0), pid);
-	slurp(ofd, r->out, sizeof(r->out));
-	slurp(efd, r->err, sizeof(r->err));
-}
-
-#define RUN(r, attrs, ...) run(r, attrs, (const char *const[]){ __VA_ARGS__, NULL })
-
-static void dump(const struct run *r)
-{
-	print_message("status 0x%x\n--- stdout\n%s--- stderr\n%s---\n", r->status, r->out, r->err);
-}
-
-static void expect(const struct run *r, int code, const char *text, const char *needle)
-{
-	if (!WIFEXITED(r->status) || WEXITSTATUS(r->status) != code || !strstr(text, needle)) {
-		dump(r);
-		fail_msg("expected exit %d and '%s'", code, needle);
-	}
-}
+/* TDXKIT_RUN_ATTRIBUTES = attrs (NULL: unset), as tdx-run --attributes. */
+#define RUN(r, attrs, ...) TU_RUN_WITH(r, "TDXKIT_RUN_ATTRIBUTES", attrs, __VA_ARGS__)
 
 /* A host that serves the UART, or the error path with its refusal. */
-static int served(const struct run *r, const char *event)
+static int served(const struct tu_proc *r, const char *event)
 {
 	char ok[64], refused[128];
 	snprintf(ok, sizeof(ok), "%s: unhandled=0 err=none status=0x0\n", event);
@@ -101,69 +38,72 @@ static int served(const struct run *r, const char *event)
 		return 1;
 	if (strstr(r->out, refused))
 		return 0;
-	dump(r);
+	tu_proc_dump(r);
 	fail_msg("'%s': neither served nor refused by the host", event);
 	return -1;
 }
 
 static void test_pending(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	/* SEPT_VE_DISABLE clear: the default handler accepts the page (8.2). */
 	RUN(&r, "0", TDX_RUN_PATH, "--", BASIC, "pending");
-	expect(&r, 0, r.out, "pending: value=0xc0ffee\n");
+	tu_expect(&r, 0, r.out, "pending: value=0xc0ffee\n");
 	assert_string_equal(r.err, "");
 	RUN(&r, "0", TDX_RUN_PATH, "--sept", "4k", "--gpaw", "52", "--", BASIC, "pending");
-	expect(&r, 0, r.out, "pending: value=0xc0ffee\n");
+	tu_expect(&r, 0, r.out, "pending: value=0xc0ffee\n");
 
 	/* And with --trace: exactly one #VE and the 4 KiB accept. */
 	RUN(&r, "0", TDX_RUN_PATH, "--trace", "--", BASIC, "pending");
-	expect(&r, 0, r.err, "] #VE EPT_VIOLATION qual=0x182 ");
-	expect(&r, 0, r.err, "TDG.MEM.PAGE.ACCEPT(rcx=0x300000) = TDX_SUCCESS\n");
+	tu_expect(&r, 0, r.err, "] #VE EPT_VIOLATION qual=0x182 ");
+	tu_expect(&r, 0, r.err, "TDG.MEM.PAGE.ACCEPT(rcx=0x300000) = TDX_SUCCESS\n");
 
 	/* SEPT_VE_DISABLE set: no #VE at all, the host kills the TD (8.2). */
 	RUN(&r, NULL, TDX_RUN_PATH, "--", BASIC, "pending");
-	expect(&r, TDX_TRAP_EXIT_ACCESS, r.err, "access to PENDING page: GPA 0x300040");
+	tu_expect(&r, TDX_TRAP_EXIT_ACCESS, r.err, "access to PENDING page: GPA 0x300040");
+	tu_proc_free(&r);
 }
 
 static void test_events(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, NULL, TDX_RUN_PATH, "--", HOOK);
-	expect(&r, 0, r.out, "vedefault_hook: done\n");
+	tu_expect(&r, 0, r.out, "vedefault_hook: done\n");
 	/* String IO is declined whatever the host (ve.h), before any TDVMCALL. */
-	expect(&r, 0, r.out, "outsb: unhandled=1 err=string IO status=0x0\n");
+	tu_expect(&r, 0, r.out, "outsb: unhandled=1 err=string IO status=0x0\n");
 	if (served(&r, "outb"))
-		expect(&r, 0, r.out, "!");
+		tu_expect(&r, 0, r.out, "!");
 	if (served(&r, "inb"))
-		expect(&r, 0, r.out, "inb -> 0x11223344556677");	/* only AL changes */
+		tu_expect(&r, 0, r.out, "inb -> 0x11223344556677");	/* only AL changes */
 	else
-		expect(&r, 0, r.out, "inb -> 0x1122334455667788\n");	/* untouched */
+		tu_expect(&r, 0, r.out, "inb -> 0x1122334455667788\n");	/* untouched */
 	served(&r, "hlt");
 	served(&r, "rdmsr");
 	served(&r, "wrmsr");
 	served(&r, "mmio");
 	assert_string_equal(r.err, "");
+	tu_proc_free(&r);
 }
 
 static void test_uart(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, NULL, TDX_RUN_PATH, "--", BASIC, "uart");
 	if (WIFEXITED(r.status)) {	/* a host that serves the UART */
-		expect(&r, 0, r.out, "VE\nuart: survived\n");
+		tu_expect(&r, 0, r.out, "VE\nuart: survived\n");
 		RUN(&r, NULL, TDX_RUN_PATH, "--", BASIC, "exit");
-		expect(&r, 7, r.out, "");
+		tu_expect(&r, 7, r.out, "");
 		assert_null(strstr(r.out, "survived"));
+		tu_proc_free(&r);
 		return;
 	}
 	/* The built-in host refuses IO: the default error path is fatal
 	 * (tdx_guest_panic: ReportFatalError, then ud2). */
 	if (!WIFSIGNALED(r.status) || WTERMSIG(r.status) != SIGILL) {
-		dump(&r);
+		tu_proc_dump(&r);
 		fail_msg("expected death by SIGILL from the panic hook");
 	}
 	assert_null(strstr(r.out, "survived"));
@@ -175,17 +115,19 @@ static void test_uart(void **state)
 	    !strstr(r.err, "r11=0x1e, r12=0x1, r13=0x1, r14=0x3f8, r15=0x56) [Instruction.IO]") ||
 	    !strstr(r.err, "r11=0x10003, r12=0x0, r13=0x0, r14=0x6820303320455623") ||
 	    !strstr(r.err, "[ReportFatalError]")) {
-		dump(&r);
+		tu_proc_dump(&r);
 		fail_msg("trace lacks the #VE");
 	}
+	tu_proc_free(&r);
 }
 
 static void test_without_tdx_run(void **state)
 {
-	struct run r;
+	struct tu_proc r = { 0 };
 
 	RUN(&r, NULL, BASIC, "register");
-	expect(&r, 0, r.out, "register: -1\n");
+	tu_expect(&r, 0, r.out, "register: -1\n");
+	tu_proc_free(&r);
 }
 
 int main(void)

@@ -1,6 +1,12 @@
 /* testutil.c: see testutil.h. */
+#define _GNU_SOURCE
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -53,4 +59,203 @@ void tu_accept(struct tdx_td *td, uint64_t gpa, uint64_t len)
 		uint64_t st = tu_leaf(td, TDG_MEM_PAGE_ACCEPT, a | TDX_PAGE_4K, 0, 0, 0, NULL);
 		ASSERT_STATUS(st, TDX_SUCCESS);
 	}
+}
+
+/* ---- tdx_guest_panic() caught ------------------------------------------------ */
+
+struct tu_panic_record tu_panic_seen;
+jmp_buf tu_panic_jb;
+volatile int tu_panic_armed;
+
+void tu_panic(const char *why, uint64_t leaf, uint64_t status)
+{
+	tu_panic_seen.why = why;
+	tu_panic_seen.leaf = leaf;
+	tu_panic_seen.status = status;
+	if (!tu_panic_armed) {
+		fprintf(stderr, "unexpected tdx_guest_panic(%s, leaf %llu, status 0x%016llx)\n",
+			why, (unsigned long long)leaf, (unsigned long long)status);
+		abort();
+	}
+	tu_panic_armed = 0;
+	longjmp(tu_panic_jb, 1);
+}
+
+/* ---- running a program ------------------------------------------------------ */
+
+static int tmpfd(void)
+{
+	char path[] = "/tmp/tdxkit-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	return fd;
+}
+
+/* The whole file, NUL-terminated; closes fd. */
+static char *slurp(int fd)
+{
+	struct stat st;
+	size_t n = 0;
+	ssize_t k;
+
+	assert_int_equal(fstat(fd, &st), 0);
+	char *buf = malloc((size_t)st.st_size + 1);
+	assert_non_null(buf);
+	lseek(fd, 0, SEEK_SET);
+	while (n < (size_t)st.st_size && (k = read(fd, buf + n, (size_t)st.st_size - n)) > 0)
+		n += (size_t)k;
+	buf[n] = 0;
+	close(fd);
+	return buf;
+}
+
+void tu_proc_free(struct tu_proc *p)
+{
+	free(p->out);
+	free(p->err);
+	p->out = p->err = NULL;
+}
+
+int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_proc *p)
+{
+	int ofd = tmpfd(), efd = tmpfd();
+
+	tu_proc_free(p);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGILL, SIG_DFL);	/* cmocka's handlers are not the program's */
+		signal(SIGSEGV, SIG_DFL);
+		for (const char *const *e = envp_extra; e && *e; e++) {
+			char *kv = strdup(*e), *eq = strchr(kv, '=');
+			if (eq) {
+				*eq = 0;
+				setenv(kv, eq + 1, 1);
+			} else {
+				unsetenv(kv);
+			}
+		}
+#if defined(__SANITIZE_ADDRESS__)
+		/* A preloaded instrumented library comes before the ASan runtime. */
+		const char *ao = getenv("ASAN_OPTIONS");
+		char opts[512];
+		snprintf(opts, sizeof(opts), "%s%sverify_asan_link_order=0", ao ? ao : "",
+			 ao && *ao ? ":" : "");
+		setenv("ASAN_OPTIONS", opts, 1);
+#endif
+		dup2(ofd, STDOUT_FILENO);
+		dup2(efd, STDERR_FILENO);
+		execv(argv[0], (char *const *)argv);
+		_exit(99);
+	}
+	assert_int_equal(waitpid(pid, &p->status, 0), pid);
+	p->out = slurp(ofd);
+	p->err = slurp(efd);
+	return p->status;
+}
+
+int tu_run_with(struct tu_proc *p, const char *name, const char *value, const char *const argv[])
+{
+	char kv[256];
+	const char *env[] = { name, NULL };
+
+	if (value) {
+		snprintf(kv, sizeof(kv), "%s=%s", name, value);
+		env[0] = kv;
+	}
+	return tu_run(argv, env, p);
+}
+
+void tu_proc_dump(const struct tu_proc *p)
+{
+	print_message("status 0x%x\n--- stdout\n%s--- stderr\n%s---\n", p->status, p->out, p->err);
+}
+
+void tu_expect_exit(const struct tu_proc *p, int code)
+{
+	if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != code) {
+		tu_proc_dump(p);
+		fail_msg("expected exit status %d", code);
+	}
+}
+
+void tu_expect(const struct tu_proc *p, int code, const char *text, const char *needle)
+{
+	if (!WIFEXITED(p->status) || WEXITSTATUS(p->status) != code || !strstr(text, needle)) {
+		tu_proc_dump(p);
+		fail_msg("expected exit %d and '%s'", code, needle);
+	}
+}
+
+void tu_expect_signal(const struct tu_proc *p, int sig)
+{
+	if (!WIFSIGNALED(p->status) || WTERMSIG(p->status) != sig) {
+		tu_proc_dump(p);
+		fail_msg("expected death by signal %d", sig);
+	}
+}
+
+void tu_expect_has(const struct tu_proc *p, const char *text, const char *needle)
+{
+	if (!strstr(text, needle)) {
+		tu_proc_dump(p);
+		fail_msg("missing: %s", needle);
+	}
+}
+
+void tu_expect_lacks(const struct tu_proc *p, const char *text, const char *needle)
+{
+	if (strstr(text, needle)) {
+		tu_proc_dump(p);
+		fail_msg("unexpected: %s", needle);
+	}
+}
+
+int tu_count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+void tu_expect_one_line(const struct tu_proc *p, const char *text, const char *prefix)
+{
+	if (tu_count_lines(text) != 1 || strncmp(text, prefix, strlen(prefix))) {
+		tu_proc_dump(p);
+		fail_msg("expected exactly one line starting with '%s'", prefix);
+	}
+}
+
+int tu_in_child(void (*fn)(void *), void *arg, char *out, size_t outlen)
+{
+	int pfd[2];
+	assert_int_equal(pipe(pfd), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		/* cmocka catches SIGILL/SIGSEGV to report a failed test; the
+		 * child must see what a program without cmocka sees. */
+		signal(SIGILL, SIG_DFL);
+		signal(SIGSEGV, SIG_DFL);
+		dup2(pfd[1], STDERR_FILENO);
+		dup2(pfd[1], STDOUT_FILENO);
+		fn(arg);
+		fflush(NULL);
+		_exit(0);
+	}
+	close(pfd[1]);
+	size_t n = 0;
+	ssize_t k;
+	while (n + 1 < outlen && (k = read(pfd[0], out + n, outlen - 1 - n)) > 0)
+		n += (size_t)k;
+	out[n] = 0;
+	close(pfd[0]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return status;
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "tdxkit/abi.h"
@@ -29,5 +30,78 @@ uint64_t tu_leaf(struct tdx_td *td, uint64_t rax, uint64_t rcx, uint64_t rdx,
 
 /* Accept [gpa, gpa+len) with 4 KiB TDG.MEM.PAGE.ACCEPT calls; asserts success. */
 void tu_accept(struct tdx_td *td, uint64_t gpa, uint64_t len);
+
+/* ---- tdx_guest_panic() caught (tdxkit/guest.h) ------------------------------
+ * A test that expects panics defines the hook as
+ *   void tdx_guest_panic(const char *why, uint64_t leaf, uint64_t status)
+ *   { tu_panic(why, leaf, status); }
+ * tu_panic records the call and longjmps back into TU_EXPECT_PANIC; a panic
+ * outside TU_EXPECT_PANIC prints it and aborts. */
+struct tu_panic_record {
+	const char *why;
+	uint64_t leaf, status;
+};
+extern struct tu_panic_record tu_panic_seen;
+extern jmp_buf tu_panic_jb;
+extern volatile int tu_panic_armed;
+__attribute__((noreturn)) void tu_panic(const char *why, uint64_t leaf, uint64_t status);
+
+/* Run `stmt`, which must end in tdx_guest_panic(`leaf`, `status`). */
+#define TU_EXPECT_PANIC(stmt, leaf_, status_) do {				\
+		memset(&tu_panic_seen, 0, sizeof(tu_panic_seen));		\
+		if (setjmp(tu_panic_jb) == 0) {					\
+			tu_panic_armed = 1;					\
+			stmt;							\
+			tu_panic_armed = 0;					\
+			fail_msg("no panic from: %s", #stmt);			\
+		}								\
+		assert_non_null(tu_panic_seen.why);				\
+		ASSERT_EQ(tu_panic_seen.leaf, (leaf_));				\
+		ASSERT_STATUS(tu_panic_seen.status, (status_));			\
+	} while (0)
+
+/* ---- running a program (the tdx-run tests) ----------------------------------
+ * A program in a child process, stdout and stderr captured apart. */
+#define TU_GUEST(name) TDXKIT_BUILD_DIR "/tests/guest-" name	/* tests/guests/NAME.c */
+
+struct tu_proc {
+	int status;	/* as from waitpid(): WIFEXITED(status) ... */
+	char *out;	/* everything the program wrote, NUL-terminated */
+	char *err;
+};
+
+/* Runs argv (NULL-terminated; argv[0] is a path) with envp_extra applied to
+ * the environment ("NAME=VALUE" sets, "NAME" unsets; NULL-terminated, may
+ * be NULL). The child starts with SIGILL and SIGSEGV at SIG_DFL (cmocka's
+ * handlers are not the program's) and, in an ASan build, with
+ * verify_asan_link_order=0 (a preloaded instrumented library comes before
+ * the ASan runtime). `p` must be zeroed or from an earlier tu_run, whose
+ * output is freed. Returns p->status; failures to start fail the test. */
+int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_proc *p);
+/* tu_run with one variable set to value, or unset when value is NULL. */
+int tu_run_with(struct tu_proc *p, const char *name, const char *value, const char *const argv[]);
+void tu_proc_free(struct tu_proc *p);
+
+#define TU_RUN(p, ...) tu_run((const char *const[]){ __VA_ARGS__, NULL }, NULL, p)
+#define TU_RUN_WITH(p, name, value, ...) \
+	tu_run_with(p, name, value, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* Checks on a run; a failure prints the status, stdout and stderr. */
+void tu_proc_dump(const struct tu_proc *p);
+void tu_expect_exit(const struct tu_proc *p, int code);
+/* Exit status `code` and `needle` in `text`, checked together. */
+void tu_expect(const struct tu_proc *p, int code, const char *text, const char *needle);
+void tu_expect_signal(const struct tu_proc *p, int sig);
+void tu_expect_has(const struct tu_proc *p, const char *text, const char *needle);
+void tu_expect_lacks(const struct tu_proc *p, const char *text, const char *needle);
+/* `text` is exactly one line, starting with `prefix`. */
+void tu_expect_one_line(const struct tu_proc *p, const char *text, const char *prefix);
+int tu_count_lines(const char *s);
+
+/* Runs fn(arg) in a forked child (SIGILL, SIGSEGV at SIG_DFL, as in a program
+ * without cmocka; stdout flushed before the child's _exit(0)) with stdout and
+ * stderr into out (NUL-terminated, at most outlen - 1 bytes); returns the
+ * wait status. */
+int tu_in_child(void (*fn)(void *), void *arg, char *out, size_t outlen);
 
 #endif

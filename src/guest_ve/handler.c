@@ -65,16 +65,15 @@ static void handle_io(struct tdx_ve_frame *f, const struct tdx_ve *ve)
 static void handle_msr(struct tdx_ve_frame *f, const struct tdx_ve *ve, bool write)
 {
 	uint32_t msr = (uint32_t)f->rcx;
-	uint64_t st, v;
+	uint64_t st, v = 0;
 
-	if (write) {
+	if (write)
 		st = tdx_ghci_wrmsr(msr, f->rdx << 32 | (uint32_t)f->rax);
-	} else {
+	else
 		st = tdx_ghci_rdmsr(msr, &v);
-		if (st == TDVMCALL_STATUS_SUCCESS) {	/* 32-bit writes: zero-extended */
-			f->rax = (uint32_t)v;
-			f->rdx = v >> 32;
-		}
+	if (!write && st == TDVMCALL_STATUS_SUCCESS) {	/* 32-bit writes: zero-extended */
+		f->rax = (uint32_t)v;
+		f->rdx = v >> 32;
 	}
 	/* A refused MSR is #GP for a kernel (3.4); here: the error path. */
 	if (st != TDVMCALL_STATUS_SUCCESS) {
