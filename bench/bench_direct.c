@@ -3,6 +3,8 @@
  * (2) tdx_accept_memory() over 1 GiB (2 MiB and 4 KiB SEPT policy) vs
  *     memset of 1 GiB of fresh anonymous memory.
  * Best of a few repetitions, CLOCK_MONOTONIC; numbers only, no assertions. */
+#include "bench.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,11 +18,10 @@
 #define GiB (1ull << 30)
 #define REPS 5
 
+/* Seconds, for the bandwidth figures. */
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
+	return bench_now_ns() * 1e-9;
 }
 
 static struct tdx_td *new_td(enum tdx_sept_policy policy)

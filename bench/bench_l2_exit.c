@@ -3,6 +3,8 @@
  * against Unicorn's own bare start/stop (one NOP, count = 1), the floor
  * docs/l2-engine.md Q5 measured at ~110 ns. Prints ns per operation and
  * the ratio. */
+#include "bench.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,13 +18,6 @@
 #define N 200000
 #define CODE 0x10000ull
 #define GS 0x5000ull
-
-static double now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e9 + t.tv_nsec;
-}
 
 static uint64_t leaf(struct tdx_td *td, uint64_t rax, uint64_t rcx, uint64_t rdx, uint64_t r8, uint64_t r9)
 {
@@ -73,11 +68,11 @@ static double l2_round_trip(void)
 	g->rip = CODE, g->rflags = 2;
 	for (int i = 0; i < 1000; i++)	/* warm up: instance, mapping, translation */
 		leaf(td, TDG_VP_ENTER, 1ull << 52, GS, 0, 0);
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (int i = 0; i < N; i++)
 		if ((leaf(td, TDG_VP_ENTER, 1ull << 52, GS, 0, 0) & 0xFFFF) != 10)
 			exit(2);
-	t = (now_ns() - t) / N;
+	t = (bench_now_ns() - t) / N;
 	tdx_l2cpu_detach(td);
 	tdx_td_destroy(td);
 	return t;
@@ -93,10 +88,10 @@ static double bare_start_stop(void)
 	uc_mem_map_ptr(uc, CODE, 0x1000, UC_PROT_ALL, mem);
 	for (int i = 0; i < 1000; i++)
 		uc_emu_start(uc, CODE, 0, 0, 1);
-	double t = now_ns();
+	double t = bench_now_ns();
 	for (int i = 0; i < N; i++)
 		uc_emu_start(uc, CODE, 0, 0, 1);
-	t = (now_ns() - t) / N;
+	t = (bench_now_ns() - t) / N;
 	uc_close(uc);
 	munmap(mem, 0x1000);
 	return t;

@@ -4,14 +4,10 @@
  * a bare SIGILL round trip (a handler that only steps RIP over the TDCALL).
  * Best of REPS repetitions, and the median of back-to-back pairs; prints
  * numbers, asserts nothing. */
-#define _GNU_SOURCE
-#include <signal.h>
+#include "bench.h"
+
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <ucontext.h>
 
 #include "tdxkit/ghci.h"
 #include "tdxkit/module.h"
@@ -21,34 +17,15 @@
 #define ITERS 2000
 #define REPS 40
 
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static void bare_handler(int sig, siginfo_t *si, void *ucv)
-{
-	ucontext_t *uc = ucv;
-	uc->uc_mcontext.gregs[REG_RIP] += 4;	/* over 66 0F 01 CC */
-}
-
 /* ns per call of one repetition; under the bare handler the "call" is
  * just the trap (R10 stays as loaded: 0, so the helper sees success). */
 static double time_calls(void)
 {
 	struct tdx_ghci_cpuid c;
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	for (int i = 0; i < ITERS; i++)
 		tdx_ghci_cpuid(0x40000000, 0, &c);
-	return (now_ns() - t0) / ITERS;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
+	return (bench_now_ns() - t0) / ITERS;
 }
 
 int main(void)
@@ -80,35 +57,19 @@ int main(void)
 		return 1;
 	}
 
-	struct sigaction bare_sa, engine_sa;
-	memset(&bare_sa, 0, sizeof(bare_sa));
-	sigfillset(&bare_sa.sa_mask);
-	bare_sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-	bare_sa.sa_sigaction = bare_handler;
-	double bare = 1e30, trapped = 1e30, ratios[REPS];
-	for (int rep = 0; rep < REPS; rep++) {
-		sigaction(SIGILL, &bare_sa, &engine_sa);
-		double b = time_calls();
-		sigaction(SIGILL, &engine_sa, NULL);
-		double t = time_calls();
-		if (b < bare)
-			bare = b;
-		if (t < trapped)
-			trapped = t;
-		ratios[rep] = t / b;
-	}
-	qsort(ratios, REPS, sizeof(ratios[0]), cmp_double);
+	struct bench_pairs p;
+	bench_trap_pairs(time_calls, REPS, &p);
 	struct tdx_vmm_counts n;
 	tdx_vmm_get_counts(v, &n);
 	tdx_trap_uninstall();
 	tdx_td_destroy(td);
 	tdx_vmm_destroy(v);
 
-	printf("bare SIGILL round trip              %8.1f ns/op\n", bare);
-	printf("trapped TDVMCALL CPUID (tdxkit-vmm) %8.1f ns/op  (%llu served)\n", trapped,
+	printf("bare SIGILL round trip              %8.1f ns/op\n", p.bare);
+	printf("trapped TDVMCALL CPUID (tdxkit-vmm) %8.1f ns/op  (%llu served)\n", p.trapped,
 	       (unsigned long long)n.tdvmcalls);
 	printf("ratio trapped/bare                  %8.3f  (module + host add %.1f%% to the trap)\n",
-	       trapped / bare, 100.0 * (trapped - bare) / bare);
-	printf("median ratio of paired runs         %8.3f\n", ratios[REPS / 2]);
+	       p.trapped / p.bare, 100.0 * (p.trapped - p.bare) / p.bare);
+	printf("median ratio of paired runs         %8.3f\n", p.median_ratio);
 	return 0;
 }

@@ -5,27 +5,16 @@
  * Goal: trapped / bare < 1.10 (the model adds under 10% to the trap).
  * Best of several repetitions (and the median of back-to-back pairs);
  * prints numbers, asserts nothing. */
-#define _GNU_SOURCE
-#include <signal.h>
+#include "bench.h"
+
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <ucontext.h>
 
 #include "tdxkit/module.h"
 #include "tdxkit/trap.h"
 
 #define ITERS 2000
 #define REPS 40
-
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static inline uint64_t tdcall_info(void)
 {
@@ -38,19 +27,13 @@ static inline uint64_t tdcall_info(void)
 	return rax;
 }
 
-static void bare_handler(int sig, siginfo_t *si, void *ucv)
-{
-	ucontext_t *uc = ucv;
-	uc->uc_mcontext.gregs[REG_RIP] += 4;
-}
-
 /* ns per TDCALL of one repetition. */
 static double time_tdcalls(void)
 {
-	double t0 = now_ns();
+	double t0 = bench_now_ns();
 	for (int i = 0; i < ITERS; i++)
 		tdcall_info();
-	return (now_ns() - t0) / ITERS;
+	return (bench_now_ns() - t0) / ITERS;
 }
 
 static double time_direct(struct tdx_td *td)
@@ -59,22 +42,16 @@ static double time_direct(struct tdx_td *td)
 	struct tdx_regs r;
 	memset(&r, 0, sizeof(r));
 	for (int rep = 0; rep < REPS; rep++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		for (int i = 0; i < ITERS; i++) {
 			r.rax = TDG_VP_INFO;
 			tdx_tdcall(td, 0, &r, NULL);
 		}
-		double per = (now_ns() - t0) / ITERS;
+		double per = (bench_now_ns() - t0) / ITERS;
 		if (per < best)
 			best = per;
 	}
 	return best;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 int main(void)
@@ -93,39 +70,20 @@ int main(void)
 		return 1;
 	}
 
-	/* The bare handler runs under the engine's conditions (SA_SIGINFO, on
-	 * the engine's alternate stack, signals blocked). Repetitions of the
-	 * two alternate so that machine noise hits both alike. */
-	struct sigaction bare_sa, engine_sa;
-	memset(&bare_sa, 0, sizeof(bare_sa));
-	sigfillset(&bare_sa.sa_mask);
-	bare_sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-	bare_sa.sa_sigaction = bare_handler;
-	double bare = 1e30, trapped = 1e30, ratios[REPS];
-	for (int rep = 0; rep < REPS; rep++) {
-		sigaction(SIGILL, &bare_sa, &engine_sa);
-		double b = time_tdcalls();
-		sigaction(SIGILL, &engine_sa, NULL);
-		double t = time_tdcalls();
-		if (b < bare)
-			bare = b;
-		if (t < trapped)
-			trapped = t;
-		ratios[rep] = t / b;
-	}
-	qsort(ratios, REPS, sizeof(ratios[0]), cmp_double);
+	struct bench_pairs p;
+	bench_trap_pairs(time_tdcalls, REPS, &p);
 	tdx_trap_uninstall();
 	double model = time_direct(td);
 	tdx_td_destroy(td);
 
-	printf("bare SIGILL round trip         %8.1f ns/op\n", bare);
-	printf("trapped TDCALL (TDG.VP.INFO)   %8.1f ns/op\n", trapped);
+	printf("bare SIGILL round trip         %8.1f ns/op\n", p.bare);
+	printf("trapped TDCALL (TDG.VP.INFO)   %8.1f ns/op\n", p.trapped);
 	printf("module model alone (direct)    %8.1f ns/op  (%.1f%% of the bare trap)\n", model,
-	       100.0 * model / bare);
+	       100.0 * model / p.bare);
 	printf("ratio trapped/bare             %8.3f  (model adds %.1f%% to the trap; goal < 10%%)\n",
-	       trapped / bare, 100.0 * (trapped - bare) / bare);
+	       p.trapped / p.bare, 100.0 * (p.trapped - p.bare) / p.bare);
 	/* Less sensitive to load than the two minima: each pair ran back to back. */
-	printf("median ratio of paired runs    %8.3f  (model adds %.1f%%)\n", ratios[REPS / 2],
-	       100.0 * (ratios[REPS / 2] - 1));
+	printf("median ratio of paired runs    %8.3f  (model adds %.1f%%)\n", p.median_ratio,
+	       100.0 * (p.median_ratio - 1));
 	return 0;
 }

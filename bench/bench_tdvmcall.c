@@ -6,6 +6,8 @@
  *   (3) an IO port write (tdx_ghci_io_out, no device) against the default host
  *   (4) MapGPA of 1 GiB private -> shared and back against the default host
  * Best of REPS repetitions, CLOCK_MONOTONIC; numbers only, no assertions. */
+#include "bench.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +22,6 @@
 #define GiB (1ull << 30)
 #define REPS 7
 #define CALLS 200000
-
-static double now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* The baseline: a call the compiler must make, with CPUID-like outputs. */
 static volatile uint32_t fake[4] = { 0x40000001, 1, 2, 3 };
@@ -94,7 +89,7 @@ static double best_ns(enum what w)
 	uint64_t bad = 0;
 
 	for (int rep = 0; rep < REPS; rep++) {
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		for (int i = 0; i < CALLS; i++) {
 			if (w == PLAIN)
 				bad |= plain_cpuid(0x40000000, 0, &c);
@@ -103,7 +98,7 @@ static double best_ns(enum what w)
 			else
 				bad |= tdx_ghci_io_out(0x80, 1, (uint32_t)i);
 		}
-		double per = (now_ns() - t0) / CALLS;
+		double per = (bench_now_ns() - t0) / CALLS;
 		if (per < best)
 			best = per;
 	}
@@ -148,11 +143,11 @@ int main(void)
 		tdx_direct_attach(td, 0);
 		struct tdx_vp_info info;
 		tdx_vp_info(&info);
-		double t0 = now_ns();
+		double t0 = bench_now_ns();
 		uint64_t st = tdx_ghci_map_gpa(GiB | info.shared_bit, GiB, NULL);
-		double t1 = now_ns();
+		double t1 = bench_now_ns();
 		uint64_t st2 = tdx_ghci_map_gpa(GiB, GiB, NULL);
-		double t2 = now_ns();
+		double t2 = bench_now_ns();
 		if (st || st2) {
 			fprintf(stderr, "bench_tdvmcall: MapGPA failed: 0x%llx 0x%llx\n",
 				(unsigned long long)st, (unsigned long long)st2);
