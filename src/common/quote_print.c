@@ -10,6 +10,7 @@
 #include "tdxkit/decode.h"
 #include "tdxkit/quote.h"
 #include "names_internal.h"
+#include "print_fields.h"
 
 enum kind {
 	K_HEX,		/* hex bytes on one line */
@@ -113,47 +114,9 @@ const char *tdx_quote_tee_type_name(uint32_t type)
 	return tdx_name_find(tee_types, TDX_NAMES_LEN(tee_types), type);
 }
 
-static uint64_t le(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	while (n--)
-		v = v << 8 | p[n];
-	return v;
-}
-
-static void hex(FILE *out, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%02x", p[i]);
-}
-
 static const char *or_unknown(const char *s)
 {
 	return s ? s : "unknown";
-}
-
-static void print_attributes(FILE *out, uint64_t v)
-{
-	uint64_t unknown = 0;
-
-	fprintf(out, "0x%016llx", (unsigned long long)v);
-	for (unsigned bit = 0; bit < 64; bit++) {
-		if (!(v >> bit & 1))
-			continue;
-		const char *n = tdx_attribute_bit_name(bit);
-		if (n)
-			fprintf(out, " %s", n);
-		else
-			unknown |= 1ull << bit;
-	}
-	if (unknown)
-		fprintf(out, " unknown bits 0x%llx", (unsigned long long)unknown);
-}
-
-static void label(FILE *out, size_t off, const char *name)
-{
-	fprintf(out, "  [%4zu] %-18s ", off, name);
 }
 
 /* `base` is the region the rows describe, `abs` its offset in the quote. */
@@ -165,26 +128,16 @@ static void print_rows(FILE *out, const uint8_t *base, size_t abs, const struct 
 	for (size_t i = 0; i < nrows; i++) {
 		const struct row *r = &rows[i];
 		const uint8_t *p = base + r->off;
-		uint64_t v = le(p, r->size < 8 ? r->size : 8);
+		uint64_t v = tdx_pr_le(p, r->size < 8 ? r->size : 8);
 
-		label(out, abs + r->off, r->name);
+		tdx_pr_label(out, abs + r->off, r->name);
 		switch (r->kind) {
 		case K_HEX:
-			hex(out, p, r->size);
+			tdx_pr_hex(out, p, r->size);
 			break;
-		case K_RESERVED: {
-			size_t z = 0;
-			while (z < r->size && !p[z])
-				z++;
-			fprintf(out, "(%zu bytes) ", r->size);
-			if (z == r->size) {
-				fprintf(out, "zero");
-			} else {
-				fprintf(out, "NOT ZERO: ");
-				hex(out, p, r->size);
-			}
+		case K_RESERVED:
+			tdx_pr_reserved(out, p, r->size);
 			break;
-		}
 		case K_U16:
 		case K_U32:
 			fprintf(out, "%llu (0x%llx)", (unsigned long long)v, (unsigned long long)v);
@@ -205,15 +158,15 @@ static void print_rows(FILE *out, const uint8_t *base, size_t abs, const struct 
 				or_unknown(tdx_quote_tee_type_name((uint32_t)v)));
 			break;
 		case K_VENDOR:
-			hex(out, p, r->size);
+			tdx_pr_hex(out, p, r->size);
 			fprintf(out, memcmp(p, intel_qe, 16) ? " (not Intel)" : " (Intel)");
 			break;
 		case K_TCB_SVN:
-			hex(out, p, r->size);
+			tdx_pr_hex(out, p, r->size);
 			fprintf(out, " (module SVN %u.%u, SEAM last patch SVN %u)", p[1], p[0], p[2]);
 			break;
 		case K_ATTRIBUTES:
-			print_attributes(out, v);
+			tdx_pr_attributes(out, v);
 			break;
 		}
 		fputc('\n', out);
@@ -259,7 +212,7 @@ static void dump(FILE *out, const uint8_t *p, size_t n)
 	} else {
 		shown = n < 64 ? n : 64;
 		fprintf(out, "(%zu bytes) ", n);
-		hex(out, p, shown);
+		tdx_pr_hex(out, p, shown);
 		if (shown < n)
 			fprintf(out, " ... (%zu more bytes)", n - shown);
 	}
@@ -268,9 +221,9 @@ static void dump(FILE *out, const uint8_t *p, size_t n)
 
 static void cert_header(FILE *out, size_t off, uint16_t type, uint32_t size)
 {
-	label(out, off, "CERT_DATA_TYPE");
+	tdx_pr_label(out, off, "CERT_DATA_TYPE");
 	fprintf(out, "%u (%s)\n", type, or_unknown(tdx_quote_cert_type_name(type)));
-	label(out, off + 2, "CERT_DATA_SIZE");
+	tdx_pr_label(out, off + 2, "CERT_DATA_SIZE");
 	fprintf(out, "%u\n", size);
 }
 
@@ -290,26 +243,26 @@ int tdx_quote_print(FILE *out, const uint8_t *quote, size_t len)
 		fprintf(out, "TD QUOTE BODY @%d (%d bytes)\n", TDX_QUOTE_HEADER_SIZE, TDX_QUOTE_BODY_SIZE);
 		print_rows(out, quote + TDX_QUOTE_HEADER_SIZE, TDX_QUOTE_HEADER_SIZE, body_rows,
 			   TDX_NAMES_LEN(body_rows));
-		label(out, TDX_QUOTE_SIGNED_SIZE, "SIG_DATA_LEN");
+		tdx_pr_label(out, TDX_QUOTE_SIGNED_SIZE, "SIG_DATA_LEN");
 		if (len >= TDX_QUOTE_SIG_DATA_OFFSET)
-			fprintf(out, "%u\n", (unsigned)le(quote + TDX_QUOTE_SIGNED_SIZE, 4));
+			fprintf(out, "%u\n", (unsigned)tdx_pr_le(quote + TDX_QUOTE_SIGNED_SIZE, 4));
 		else
 			fprintf(out, "(missing)\n");
 	}
 	if (v.parsed & TDX_QUOTE_HAVE_SIG) {
 		fprintf(out, "SIGNATURE DATA @%d (%u bytes)\n", TDX_QUOTE_SIG_DATA_OFFSET, v.sig_data_len);
-		label(out, (size_t)(v.sig - quote), "SIGNATURE (r||s)");
-		hex(out, v.sig, TDX_QUOTE_ECDSA_SIG_SIZE);
+		tdx_pr_label(out, (size_t)(v.sig - quote), "SIGNATURE (r||s)");
+		tdx_pr_hex(out, v.sig, TDX_QUOTE_ECDSA_SIG_SIZE);
 		fputc('\n', out);
-		label(out, (size_t)(v.att_key - quote), "ATTESTATION_KEY");
-		hex(out, v.att_key, TDX_QUOTE_ECDSA_KEY_SIZE);
+		tdx_pr_label(out, (size_t)(v.att_key - quote), "ATTESTATION_KEY");
+		tdx_pr_hex(out, v.att_key, TDX_QUOTE_ECDSA_KEY_SIZE);
 		fputc('\n', out);
 	}
 	if (v.parsed & TDX_QUOTE_HAVE_CERT) {
 		off = (size_t)(v.cert_data - quote);
 		cert_header(out, off - 6, v.cert_type, v.cert_size);
 		if (v.cert_type != TDX_QUOTE_CERT_QE_REPORT) {
-			label(out, off, "CERT_DATA");
+			tdx_pr_label(out, off, "CERT_DATA");
 			dump(out, v.cert_data, v.cert_size);
 		}
 	}
@@ -317,19 +270,19 @@ int tdx_quote_print(FILE *out, const uint8_t *quote, size_t len)
 		off = (size_t)(v.qe_raw - quote);
 		fprintf(out, "QE REPORT @%zu (%d bytes)\n", off, TDX_QUOTE_QE_REPORT_SIZE);
 		print_rows(out, v.qe_raw, off, qe_rows, TDX_NAMES_LEN(qe_rows));
-		label(out, (size_t)(v.qe_sig - quote), "QE_REPORT_SIG");
-		hex(out, v.qe_sig, TDX_QUOTE_ECDSA_SIG_SIZE);
+		tdx_pr_label(out, (size_t)(v.qe_sig - quote), "QE_REPORT_SIG");
+		tdx_pr_hex(out, v.qe_sig, TDX_QUOTE_ECDSA_SIG_SIZE);
 		fputc('\n', out);
-		label(out, (size_t)(v.qe_auth - quote) - 2, "QE_AUTH_DATA_SIZE");
+		tdx_pr_label(out, (size_t)(v.qe_auth - quote) - 2, "QE_AUTH_DATA_SIZE");
 		fprintf(out, "%u\n", v.qe_auth_size);
-		label(out, (size_t)(v.qe_auth - quote), "QE_AUTH_DATA");
+		tdx_pr_label(out, (size_t)(v.qe_auth - quote), "QE_AUTH_DATA");
 		dump(out, v.qe_auth, v.qe_auth_size);
 	}
 	if (v.parsed & TDX_QUOTE_HAVE_INNER) {
 		off = (size_t)(v.inner_data - quote);
 		fprintf(out, "NESTED CERTIFICATION DATA @%zu\n", off - 6);
 		cert_header(out, off - 6, v.inner_type, v.inner_size);
-		label(out, off, "CERT_DATA");
+		tdx_pr_label(out, off, "CERT_DATA");
 		dump(out, v.inner_data, v.inner_size);
 	}
 	if (rc) {

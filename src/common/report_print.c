@@ -8,6 +8,7 @@
 #include "tdxkit/abi.h"
 #include "tdxkit/decode.h"
 #include "names_internal.h"
+#include "print_fields.h"
 
 enum kind {
 	K_SECTION,	/* header line for REPORTMACSTRUCT / TEE_TCB_INFO / TDINFO */
@@ -81,20 +82,6 @@ const char *tdx_attribute_bit_name(unsigned bit)
 	return tdx_name_find(attr_bits, TDX_NAMES_LEN(attr_bits), bit);
 }
 
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void hex(FILE *out, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%02x", p[i]);
-}
-
 static void print_reporttype(FILE *out, const uint8_t *p)
 {
 	const char *type = tdx_name_find(report_types, TDX_NAMES_LEN(report_types), p[0]);
@@ -112,24 +99,6 @@ static void print_reporttype(FILE *out, const uint8_t *p)
 		fprintf(out, ", reserved byte 0x%02x NOT ZERO", p[3]);
 }
 
-static void print_attributes(FILE *out, uint64_t v)
-{
-	uint64_t unknown = 0;
-
-	fprintf(out, "0x%016llx", (unsigned long long)v);
-	for (unsigned bit = 0; bit < 64; bit++) {
-		if (!(v >> bit & 1))
-			continue;
-		const char *n = tdx_attribute_bit_name(bit);
-		if (n)
-			fprintf(out, " %s", n);
-		else
-			unknown |= 1ull << bit;
-	}
-	if (unknown)
-		fprintf(out, " unknown bits 0x%llx", (unsigned long long)unknown);
-}
-
 static void print_row(FILE *out, const uint8_t *b, const struct row *r)
 {
 	const uint8_t *p = b + r->off;
@@ -138,36 +107,26 @@ static void print_row(FILE *out, const uint8_t *b, const struct row *r)
 		fprintf(out, "%s @%zu (%zu bytes)\n", r->name, r->off, r->size);
 		return;
 	}
-	fprintf(out, "  [%4zu] %-18s ", r->off, r->name);
+	tdx_pr_label(out, r->off, r->name);
 	switch (r->kind) {
 	case K_HEX:
-		hex(out, p, r->size);
+		tdx_pr_hex(out, p, r->size);
 		break;
-	case K_RESERVED: {
-		size_t i = 0;
-		while (i < r->size && !p[i])
-			i++;
-		fprintf(out, "(%zu bytes) ", r->size);
-		if (i == r->size) {
-			fprintf(out, "zero");
-		} else {
-			fprintf(out, "NOT ZERO: ");
-			hex(out, p, r->size);
-		}
+	case K_RESERVED:
+		tdx_pr_reserved(out, p, r->size);
 		break;
-	}
 	case K_U64:
-		fprintf(out, "0x%016llx", (unsigned long long)le64(p));
+		fprintf(out, "0x%016llx", (unsigned long long)tdx_pr_le(p, 8));
 		break;
 	case K_REPORTTYPE:
 		print_reporttype(out, p);
 		break;
 	case K_TCB_SVN:
-		hex(out, p, r->size);
+		tdx_pr_hex(out, p, r->size);
 		fprintf(out, " (module SVN %u.%u, SEAM last patch SVN %u)", p[1], p[0], p[2]);
 		break;
 	case K_ATTRIBUTES:
-		print_attributes(out, le64(p));
+		tdx_pr_attributes(out, tdx_pr_le(p, 8));
 		break;
 	case K_SECTION:
 		break;
