@@ -134,22 +134,10 @@ static int teardown(void **state)
 static void check_call(unsigned i, uint64_t mask, uint64_t r10, uint64_t r11, uint64_t r12,
 		       uint64_t r13, uint64_t r14, uint64_t r15)
 {
-	uint64_t want[TDX_NR_GPRS] = { 0 };
+	const uint64_t want[6] = { r10, r11, r12, r13, r14, r15 };
 
 	assert_true(i < H.calls);
-	ASSERT_EQ(H.qual[i], mask);
-	want[TDX_GPR_R10] = r10;
-	want[TDX_GPR_R11] = r11;
-	want[TDX_GPR_R12] = r12;
-	want[TDX_GPR_R13] = r13;
-	want[TDX_GPR_R14] = r14;
-	want[TDX_GPR_R15] = r15;
-	for (unsigned g = 0; g < TDX_NR_GPRS; g++) {
-		uint64_t w = (mask >> g) & 1 ? want[g] : 0;
-		if (H.seen[i].gpr[g] != w)
-			fail_msg("call %u: host saw GPR %u = 0x%llx, want 0x%llx", i, g,
-				 (unsigned long long)H.seen[i].gpr[g], (unsigned long long)w);
-	}
+	tu_check_exposed(i, H.qual[i], H.seen[i].gpr, mask, want);
 }
 
 /* ---- services -------------------------------------------------------------- */

@@ -259,3 +259,17 @@ int tu_in_child(void (*fn)(void *), void *arg, char *out, size_t outlen)
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	return status;
 }
+
+void tu_check_exposed(unsigned call, uint64_t qual, const uint64_t seen[TDX_NR_GPRS],
+		      uint64_t mask, const uint64_t want_r10_r15[6])
+{
+	ASSERT_EQ(qual, mask);
+	for (unsigned g = 0; g < TDX_NR_GPRS; g++) {
+		uint64_t w = 0;
+		if ((mask >> g) & 1 && g >= TDX_GPR_R10)
+			w = want_r10_r15[g - TDX_GPR_R10];
+		if (seen[g] != w)
+			fail_msg("call %u: host saw GPR %u = 0x%llx, want 0x%llx", call, g,
+				 (unsigned long long)seen[g], (unsigned long long)w);
+	}
+}

@@ -104,4 +104,10 @@ int tu_count_lines(const char *s);
  * wait status. */
 int tu_in_child(void (*fn)(void *), void *arg, char *out, size_t outlen);
 
+/* A TDVMCALL as the host saw it: exit qualification `qual` must equal
+ * `mask`, R10..R15 must be want[0..5] where exposed, and every register
+ * the mask does not expose must be 0. `call` only labels the failure. */
+void tu_check_exposed(unsigned call, uint64_t qual, const uint64_t seen[TDX_NR_GPRS],
+		      uint64_t mask, const uint64_t want_r10_r15[6]);
+
 #endif
