@@ -43,6 +43,18 @@
 	mov	%rsi, \off(%rdi)
 .endm
 
+/* A callee-saved register pushed / popped with its unwind info. */
+.macro SAVE reg
+	push	%\reg
+	.cfi_adjust_cfa_offset 8
+	.cfi_rel_offset \reg, 0
+.endm
+.macro RESTORE reg
+	pop	%\reg
+	.cfi_adjust_cfa_offset -8
+	.cfi_restore \reg
+.endm
+
 /*
  * uint64_t tdx_tdvmcall(r10, r11, r12, r13, r14, r15, mask, out)
  *   RDI  RSI  RDX  RCX  R8   R9  -> R10 R11 R12 R13 R14 R15
@@ -53,18 +65,10 @@
 	.p2align 4
 tdx_tdvmcall:
 	.cfi_startproc
-	push	%r15
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r15, 0
-	push	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r14, 0
-	push	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r13, 0
-	push	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r12, 0
+	SAVE	r15
+	SAVE	r14
+	SAVE	r13
+	SAVE	r12
 	/* 0..31: saved R12-R15, 32: return address, 40: mask, 48: out */
 	mov	40(%rsp), %rax
 	test	$~(MASK_LOADABLE | MASK_MODULE_CHECKS), %rax
@@ -102,18 +106,10 @@ tdx_tdvmcall:
 	xor	%r15d, %r15d
 	xor	%esi, %esi
 	xor	%ecx, %ecx
-	pop	%r12
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore r12
-	pop	%r13
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore r13
-	pop	%r14
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore r14
-	pop	%r15
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore r15
+	RESTORE	r12
+	RESTORE	r13
+	RESTORE	r14
+	RESTORE	r15
 	ret
 
 	/* Linux and TD-shim policy (3.1): the module refused the call, so the
@@ -144,21 +140,11 @@ tdx_tdvmcall:
 	.p2align 4
 tdx_tdvmcall_fatal:
 	.cfi_startproc
-	push	%r15
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r15, 0
-	push	%r14
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r14, 0
-	push	%r13
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r13, 0
-	push	%r12
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset r12, 0
-	push	%rbx
-	.cfi_adjust_cfa_offset 8
-	.cfi_rel_offset rbx, 0
+	SAVE	r15
+	SAVE	r14
+	SAVE	r13
+	SAVE	r12
+	SAVE	rbx
 	mov	%rdi, %r12
 	mov	%rsi, %r13
 	mov	%rdx, %rcx		/* msg; RCX is free until the mask */
@@ -188,21 +174,11 @@ tdx_tdvmcall_fatal:
 	xor	%r14d, %r14d
 	xor	%r15d, %r15d
 	xor	%ebx, %ebx
-	pop	%rbx
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore rbx
-	pop	%r12
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore r12
-	pop	%r13
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore r13
-	pop	%r14
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore r14
-	pop	%r15
-	.cfi_adjust_cfa_offset -8
-	.cfi_restore r15
+	RESTORE	rbx
+	RESTORE	r12
+	RESTORE	r13
+	RESTORE	r14
+	RESTORE	r15
 	ret
 	.cfi_endproc
 	.size	tdx_tdvmcall_fatal, . - tdx_tdvmcall_fatal
