@@ -23,14 +23,19 @@ all: deps
 deps:
 	@scripts/install-deps.sh
 
+# Each test program writes its case counts to TU_COUNTS_DIR (tests/testutil.h).
+COUNTS = rm -rf $(1)/test-counts && mkdir -p $(1)/test-counts && cd $(1) && TU_COUNTS_DIR=$(CURDIR)/$(1)/test-counts
+
 test: all
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	$(call COUNTS,$(BUILD)) ctest --output-on-failure -j $(JOBS)
+	@scripts/test-counts.sh $(BUILD)/test-counts "tests ($(BUILD))"
 
 test-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DTDXKIT_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
 	cmake --build $(BUILD_ASAN) -j $(JOBS)
-	cd $(BUILD_ASAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j $(JOBS)
+	$(call COUNTS,$(BUILD_ASAN)) ASAN_OPTIONS=detect_leaks=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+	@scripts/test-counts.sh $(BUILD_ASAN)/test-counts "tests ($(BUILD_ASAN))"
 
 fuzz: deps
 	CC=clang cmake -S . -B $(BUILD_FUZZ) -DTDXKIT_FUZZ=ON -DTDXKIT_SANITIZE=ON -DTDXKIT_TESTS=OFF \

@@ -967,5 +967,5 @@ int main(void)
 		cmocka_unit_test(test_native_archive_self_contained),
 		cmocka_unit_test(test_native_archive_links_nostdlib),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

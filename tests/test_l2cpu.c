@@ -491,5 +491,5 @@ int main(void)
 		cmocka_unit_test(test_refuse_modes),
 		cmocka_unit_test(test_invd_code),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -328,5 +328,5 @@ int main(void)
 		cmocka_unit_test(test_interruptible_2m),
 		cmocka_unit_test(test_64g_td_small_rss),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -630,5 +630,5 @@ int main(void)
 		cmocka_unit_test(test_l2_ctls_tsc_deadline),
 		cmocka_unit_test(test_cpuid_control_per_vcpu),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -499,5 +499,5 @@ int main(void)
 		cmocka_unit_test(test_print_names_fields),
 		cmocka_unit_test(test_print_malformed),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return TU_RUN_GROUP(tests, setup, teardown);
 }
