@@ -107,6 +107,15 @@ void tdx_td_config_init(struct tdx_td_config *cfg);
 /* Creates a TD. On failure returns NULL and writes a one-line reason. */
 struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t errlen);
 void tdx_td_destroy(struct tdx_td *td);
+/* Puts the TD back in the state tdx_td_create() left it in, without new
+ * mappings (what a fuzzer does between inputs): every page PENDING again
+ * with zero contents, not shared; VCPUs, TD metadata, RTMRs, L2 VM state
+ * and aliases as created; no longer dead. Kept: the configuration and its
+ * host callbacks, the trace hook, the L2 engine, the report MAC key, and
+ * every address (tdx_td_windows, tdx_td_gpa_ptr) stays valid. Costs little
+ * when little changed. 0, or -1 with a one-line reason (a failed system
+ * call: the TD is then in an undefined state; destroy it). */
+int tdx_td_reset(struct tdx_td *td, char *err, size_t errlen);
 const struct tdx_td_config *tdx_td_config(const struct tdx_td *td);
 uint64_t tdx_td_shared_bit(const struct tdx_td *td);
 

@@ -118,10 +118,15 @@ struct tdx_l2_alias {
 
 struct tdx_l2_engine_ops;
 
+/* The first slots filled, so that a TD reset clears a few aliases without
+ * sweeping the 2 MiB pool. */
+#define TDX_L2_ALIAS_LOG 256u
+
 struct tdx_l2_td {
 	const struct tdx_l2_engine_ops *engine;
 	void *engine_ctx;
 	uint32_t nalias;
+	uint32_t alias_log[TDX_L2_ALIAS_LOG];	/* slot of alias n, n < TDX_L2_ALIAS_LOG */
 	struct tdx_l2_alias alias[TDX_L2_ALIAS_SLOTS];
 };
 
@@ -204,6 +209,10 @@ struct tdx_l2_engine_ops {
 	/* Optional: the TD is being destroyed (or another engine replaces
 	 * this one): release ctx. */
 	void (*destroy)(void *ctx);
+	/* Optional: the TD went back to its creation state (tdx_td_reset):
+	 * forget every VCPU's L2 state, keep what can be reused. An engine
+	 * without per-VCPU state needs none. */
+	void (*reset)(void *ctx);
 };
 
 /* An L2 exit that went to the host and completes into L1 when the host
@@ -244,6 +253,8 @@ uint64_t tdx_l2_alias_get(const struct tdx_td *td, uint64_t gpa, unsigned level)
 /* Store words 1..3 for the leaf; -1 when the alias pool is exhausted. */
 int tdx_l2_alias_set(struct tdx_td *td, uint64_t gpa, unsigned level, uint64_t attr);
 int tdx_l2_alias_room(const struct tdx_td *td, uint64_t gpa, unsigned level);
+/* No aliases at all, as at TD creation. */
+void tdx_l2_alias_reset(struct tdx_td *td);
 /* The attributes actually in force for VM vm at a 4 KiB page: 0 while
  * the L1 page is not PRESENT (an alias of a PENDING page is blocked until
  * ACCEPT, 7.6). */

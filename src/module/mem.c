@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "td.h"
@@ -270,6 +271,51 @@ void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 		      (off_t)off, (off_t)len) == 0)
 		return;
 	memset(m->host + off, 0, len);
+}
+
+/* Zero a lazily-touched state array. Small ones are compared first (a
+ * clean array is left alone, so its pages stay); large ones are dropped
+ * with MADV_DONTNEED, which costs only the pages they hold. 1 if the
+ * array held anything. */
+#define SCAN_MAX (256u << 10)
+static int clear_state(void *p, uint64_t bytes)
+{
+	uint8_t *b = p;
+
+	if (bytes > SCAN_MAX)
+		return madvise(p, bytes, MADV_DONTNEED) ? -1 : 1;
+	if (!bytes || (!b[0] && !memcmp(b, b + 1, bytes - 1)))
+		return 0;
+	memset(b, 0, bytes);
+	return 1;
+}
+
+int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
+{
+	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
+	struct stat st;
+
+	/* Contents: the memfd holds blocks only where a page was written. */
+	if (fstat(m->fd, &st)) {
+		snprintf(err, errlen, "fstat(TD memory): %s", strerror(errno));
+		return -1;
+	}
+	if (st.st_blocks)
+		tdx_mem_zero(m, 0, m->size);
+	int a = clear_state(m->sept2m, regions), b = clear_state(m->sept4k, pages);
+	int c = clear_state(m->accept_ctr, regions * sizeof(uint16_t));
+	int d = clear_state(m->shared_map, pages);
+	if (a < 0 || b < 0 || c < 0 || d < 0) {
+		snprintf(err, errlen, "madvise(SEPT state): %s", strerror(errno));
+		return -1;
+	}
+	/* All-zero state has no PRESENT or shared page: both windows are
+	 * already PROT_NONE unless some state was set. */
+	if (a | b | d) {
+		protect_priv(m, 0, m->size, 0);
+		tdx_mem_protect_shared(m, 0, m->size, 0);
+	}
+	return 0;
 }
 
 int tdx_td_page_state(const struct tdx_td *td, uint64_t gpa, struct tdx_page_state *st)

@@ -31,6 +31,10 @@ struct tdx_mem {
 int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 		 enum tdx_sept_policy policy, char *err, size_t errlen);
 void tdx_mem_fini(struct tdx_mem *m);
+/* Back to tdx_mem_init's state in the same mappings: contents zero, every
+ * SEPT entry and shared flag initial, both windows PROT_NONE. Touches only
+ * what changed. 0, or -1 with a reason. */
+int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen);
 
 /* Is gpa (shared bit and all) a GPA the TD may name at all (below 2^GPAW)? */
 int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa);
