@@ -12,8 +12,9 @@
  *  - REEXECUTE / INJECT: RIP unchanged; REEXECUTE also leaves RAX as is;
  *  - every status the model returns (RAX on DONE, RAX of a TD exit) is a
  *    code tdx_status_name knows.
- * Every input starts on a freshly created TD (so a crash reproduces from
- * its input alone); a TD the host gave up on (TD_DEAD) is recreated. */
+ * Every input starts on a TD in its creation state (one TD per
+ * configuration, tdx_td_reset between inputs: a crash reproduces from its
+ * input alone); a TD the host gave up on (TD_DEAD) is reset too. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 #include "tdxkit/module.h"
 #include "tdxkit/names.h"
 
-#define MEM_SIZE (64ull << 20)
+#define MEM_SIZE (8ull << 20)	/* 4 regions of 2 MiB: small state arrays to reset */
 #define MAX_CALLS 16
 #define MAX_EXITS 8	/* module-level host: exits handled per TDCALL */
 
@@ -38,8 +39,11 @@ static struct input in;	/* the current input, also read by the host callbacks */
 static uint64_t take(unsigned bytes)
 {
 	uint64_t v = 0;
-	for (unsigned i = 0; i < bytes && in.n; i++, in.p++, in.n--)
-		v |= (uint64_t)*in.p << (8 * i);
+	size_t k = bytes < in.n ? bytes : in.n;
+
+	memcpy(&v, in.p, k);	/* little endian */
+	in.p += k;
+	in.n -= k;
 	return v;
 }
 #define U8() ((uint8_t)take(1))
@@ -95,10 +99,17 @@ static struct tdx_td *get_td(unsigned which)
 	return tds[which];
 }
 
-static void kill_td(unsigned which)
+/* Back to the creation state: what makes an input reproduce alone. */
+static struct tdx_td *fresh_td(unsigned which)
 {
-	tdx_td_destroy(tds[which]);
-	tds[which] = NULL;
+	char err[256];
+	struct tdx_td *td = get_td(which);
+
+	if (tdx_td_reset(td, err, sizeof(err))) {
+		fprintf(stderr, "fuzz_tdcall: tdx_td_reset(config %u): %s\n", which, err);
+		abort();
+	}
+	return td;
 }
 
 /* ---- plausible register values ----------------------------------------- */
@@ -223,8 +234,16 @@ static int host_td_exit(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_
 /* ---- invariants ----------------------------------------------------------- */
 static void check_status(const char *what, uint64_t status, uint64_t leaf_rax_in)
 {
-	if (tdx_status_name(status))
+	/* Codes already found in the table (a few dozen) skip the search. */
+	static uint32_t known[256];
+	uint32_t code = (uint32_t)(status >> 32), h = (code ^ code >> 16) & 255;
+
+	if (known[h] == code && code)
 		return;
+	if (tdx_status_name(status)) {
+		known[h] = code;
+		return;
+	}
 	fprintf(stderr, "fuzz_tdcall: %s: status 0x%016llx (leaf RAX 0x%llx) is not in the names table\n",
 		what, (unsigned long long)status, (unsigned long long)leaf_rax_in);
 	abort();
@@ -324,9 +343,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.n = size;
 	memset(recent_gpas, 0, sizeof(recent_gpas));
 	unsigned which = U8() % NR_TDS;
-	/* A fresh TD per input keeps crashes reproducible from the input alone. */
-	kill_td(which);
-	struct tdx_td *td = get_td(which);
+	struct tdx_td *td = fresh_td(which);
 	unsigned nvcpus = tdx_td_config(td)->num_vcpus;
 
 	for (unsigned call = 0; call < MAX_CALLS && in.n; call++) {
@@ -358,10 +375,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_outcome(o, &before, &r);
 		if (mode & 0x10)
 			tdx_vcpu_set_interrupt_pending(td, vcpu, 0);
-		if (o == TDX_OUTCOME_TD_DEAD) {
-			kill_td(which);
-			td = get_td(which);
-		}
+		if (o == TDX_OUTCOME_TD_DEAD)
+			td = fresh_td(which);
 	}
 	return 0;
 }

@@ -131,6 +131,7 @@ void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
 
 	if (off >= td->mem.size || len > td->mem.size - off)
 		return NULL;
+	td->mem.host_out = 1;
 	return td->mem.host + off;
 }
 
@@ -215,6 +216,7 @@ static void protect_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
 
 void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
 {
+	m->changed = 1;
 	mprotect(m->shared + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
 }
 
@@ -226,6 +228,7 @@ void tdx_mem_set_region(struct tdx_mem *m, uint64_t r, enum tdx_region k)
 	};
 	enum tdx_region old = tdx_mem_region(m, r);
 
+	m->changed = 1;
 	m->sept2m[r] = code[k];
 	m->accept_ctr[r] = 0;	/* any change of the 2 MiB entry ends a partial accept */
 	if (k == TDX_REGION_SPLIT)
@@ -238,6 +241,7 @@ void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t p, enum tdx_sept_state s)
 {
 	enum tdx_sept_state old = tdx_mem_page4k(m, p);
 
+	m->changed = 1;
 	m->sept4k[p] = s == TDX_SEPT_PRESENT ? P_PRESENT_C :
 		       s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C;
 	if ((old == TDX_SEPT_PRESENT) != (s == TDX_SEPT_PRESENT))
@@ -252,6 +256,7 @@ void tdx_mem_split(struct tdx_mem *m, uint64_t r, enum tdx_sept_state s)
 
 	if (n > PAGES_PER_2M)
 		n = PAGES_PER_2M;
+	m->changed = 1;
 	/* The window already matches: every 4 KiB leaf keeps the 2 MiB state. */
 	memset(m->sept4k + first, c, n);
 	m->sept2m[r] = R_SPLIT_C;
@@ -295,13 +300,19 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
 	struct stat st;
 
-	/* Contents: the memfd holds blocks only where a page was written. */
-	if (fstat(m->fd, &st)) {
-		snprintf(err, errlen, "fstat(TD memory): %s", strerror(errno));
-		return -1;
+	/* Contents: only a page made PRESENT or shared, or a host pointer,
+	 * can have been written; the memfd then holds blocks where it was. */
+	if (m->changed || m->host_out) {
+		if (fstat(m->fd, &st)) {
+			snprintf(err, errlen, "fstat(TD memory): %s", strerror(errno));
+			return -1;
+		}
+		if (st.st_blocks)
+			tdx_mem_zero(m, 0, m->size);
 	}
-	if (st.st_blocks)
-		tdx_mem_zero(m, 0, m->size);
+	if (!m->changed)
+		return 0;
+	m->changed = 0;
 	int a = clear_state(m->sept2m, regions), b = clear_state(m->sept4k, pages);
 	int c = clear_state(m->accept_ctr, regions * sizeof(uint16_t));
 	int d = clear_state(m->shared_map, pages);

@@ -26,6 +26,10 @@ struct tdx_mem {
 	uint8_t *sept4k;	/* per 4 KiB page, meaningful when the region is split */
 	uint16_t *accept_ctr;	/* per 2 MiB region: progress of an interrupted 2 MiB accept */
 	uint8_t *shared_map;	/* per 4 KiB page: 1 = mapped in the shared EPT */
+	/* For tdx_mem_reset: some SEPT or shared state was set since init or
+	 * the last reset; a host-view pointer was ever handed out (whoever
+	 * holds it may write any page at any time). */
+	int changed, host_out;
 };
 
 int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
