@@ -203,6 +203,20 @@ enum tdx_sept_state tdx_mem_state(const struct tdx_mem *m, uint64_t gpa,
 	}
 }
 
+/* Grow the range a window was made accessible in (for tdx_mem_reset). */
+static void opened(struct tdx_mem_range *r, uint64_t off, uint64_t len)
+{
+	if (r->lo >= r->hi) {
+		r->lo = off;
+		r->hi = off + len;
+		return;
+	}
+	if (off < r->lo)
+		r->lo = off;
+	if (off + len > r->hi)
+		r->hi = off + len;
+}
+
 /* The private window shows a page iff it is PRESENT (issue). mprotect can
  * only fail here on vm.max_map_count exhaustion; the state stays right. */
 static void protect_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
@@ -211,12 +225,16 @@ static void protect_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
 		return;
 	if (len > m->size - off)
 		len = m->size - off;
+	if (rw)
+		opened(&m->open_priv, off, len);
 	mprotect(m->priv + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
 }
 
 void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
 {
 	m->changed = 1;
+	if (rw)
+		opened(&m->open_shared, off, len);
 	mprotect(m->shared + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
 }
 
@@ -280,19 +298,18 @@ void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 
 /* Zero a lazily-touched state array. Small ones are compared first (a
  * clean array is left alone, so its pages stay); large ones are dropped
- * with MADV_DONTNEED, which costs only the pages they hold. 1 if the
- * array held anything. */
+ * with MADV_DONTNEED, which costs only the pages they hold. 0, or -1 if
+ * madvise failed. */
 #define SCAN_MAX (256u << 10)
 static int clear_state(void *p, uint64_t bytes)
 {
 	uint8_t *b = p;
 
 	if (bytes > SCAN_MAX)
-		return madvise(p, bytes, MADV_DONTNEED) ? -1 : 1;
-	if (!bytes || (!b[0] && !memcmp(b, b + 1, bytes - 1)))
-		return 0;
-	memset(b, 0, bytes);
-	return 1;
+		return madvise(p, bytes, MADV_DONTNEED) ? -1 : 0;
+	if (bytes && (b[0] || memcmp(b, b + 1, bytes - 1)))
+		memset(b, 0, bytes);
+	return 0;
 }
 
 int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
@@ -313,19 +330,24 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 	if (!m->changed)
 		return 0;
 	m->changed = 0;
-	int a = clear_state(m->sept2m, regions), b = clear_state(m->sept4k, pages);
-	int c = clear_state(m->accept_ctr, regions * sizeof(uint16_t));
-	int d = clear_state(m->shared_map, pages);
-	if (a < 0 || b < 0 || c < 0 || d < 0) {
+	if (clear_state(m->sept2m, regions) < 0 || clear_state(m->sept4k, pages) < 0 ||
+	    clear_state(m->accept_ctr, regions * sizeof(uint16_t)) < 0 ||
+	    clear_state(m->shared_map, pages) < 0) {
 		snprintf(err, errlen, "madvise(SEPT state): %s", strerror(errno));
 		return -1;
 	}
-	/* All-zero state has no PRESENT or shared page: both windows are
-	 * already PROT_NONE unless some state was set. */
-	if (a | b | d) {
-		protect_priv(m, 0, m->size, 0);
-		tdx_mem_protect_shared(m, 0, m->size, 0);
-	}
+	/* Only where a window was opened since the last reset can it be
+	 * accessible now. */
+	const struct { uint8_t *base; struct tdx_mem_range *r; } w[] = {
+		{ m->priv, &m->open_priv }, { m->shared, &m->open_shared },
+	};
+	for (unsigned i = 0; i < 2; i++)
+		if (w[i].r->hi > w[i].r->lo &&
+		    mprotect(w[i].base + w[i].r->lo, w[i].r->hi - w[i].r->lo, PROT_NONE)) {
+			snprintf(err, errlen, "mprotect(TD memory window): %s", strerror(errno));
+			return -1;
+		}
+	m->open_priv = m->open_shared = (struct tdx_mem_range){ 0, 0 };
 	return 0;
 }
 

@@ -30,6 +30,9 @@ struct tdx_mem {
 	 * the last reset; a host-view pointer was ever handed out (whoever
 	 * holds it may write any page at any time). */
 	int changed, host_out;
+	/* Byte ranges of each window made accessible since then (lo >= hi:
+	 * none): what tdx_mem_reset re-protects. */
+	struct tdx_mem_range { uint64_t lo, hi; } open_priv, open_shared;
 };
 
 int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
