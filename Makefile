@@ -53,8 +53,9 @@ fuzz-build: deps
 fuzz: fuzz-build
 	scripts/run-fuzzers.sh $(BUILD_FUZZ)/fuzz $(FUZZ_RUNS)
 
-fuzz-corpus: fuzz-build
-	rm -rf fuzz/corpus && $(BUILD_FUZZ)/fuzz/gen_corpus fuzz/corpus
+fuzz-corpus: fuzz-build	# the generated seeds; regress-* reproducers stay
+	find fuzz/corpus -type f ! -name 'regress-*' -delete 2>/dev/null || true
+	$(BUILD_FUZZ)/fuzz/gen_corpus fuzz/corpus
 
 # Inputs per second of fuzz_tdcall from its seeds, sanitised and plain.
 fuzz-bench: fuzz-build
