@@ -169,6 +169,10 @@ struct tdx_l2_run {
 	uint64_t tsc_deadline;		/* TSC_DEADLINE[vm]: ~0 = disabled; expiry = exit 52 */
 	uint64_t vapic_gpa;		/* L2_VAPIC_GPA[vm] */
 	const uint64_t *msr_bitmap;	/* MSR_BITMAPS_n, 512 words (6.6), 1 = intercept */
+	/* Changes whenever what any L2 VM may do with any page may have
+	 * changed (L1 SEPT and shared states, aliases): an engine may keep
+	 * page rights it got from mem() while this and l2_ctls stay equal. */
+	uint64_t mem_gen;
 
 	/* The L2 register file (in and out). gpr[] is indexed by enum
 	 * tdx_gpr; gpr[TDX_GPR_RSP] is the VMCS guest RSP. */
@@ -194,6 +198,7 @@ struct tdx_l2_run {
 	struct tdx_l2_exit exit;	/* out: the VM exit */
 	const char *why;		/* out on failure: one line for tdx_td_dead_reason() */
 	void *module;			/* private to the module */
+	struct tdx_l2_vm *store;	/* private to the module: this VM's VMCS store */
 };
 
 struct tdx_l2_engine_ops {

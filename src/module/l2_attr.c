@@ -81,11 +81,14 @@ int tdx_l2_alias_set(struct tdx_td *td, uint64_t gpa, unsigned level, uint64_t a
 		td->l2.nalias++;
 	}
 	a->attr = attr & ~0xFFFFull;
+	td->mem.gen++;	/* L2 rights changed (mem.h) */
 	return 0;
 }
 
 void tdx_l2_alias_reset(struct tdx_td *td)
 {
+	if (!td->l2.nalias)
+		return;
 	if (td->l2.nalias > TDX_L2_ALIAS_LOG) {
 		memset(td->l2.alias, 0, sizeof(td->l2.alias));
 	} else {
@@ -93,6 +96,7 @@ void tdx_l2_alias_reset(struct tdx_td *td)
 			td->l2.alias[td->l2.alias_log[i]] = (struct tdx_l2_alias){ 0 };
 	}
 	td->l2.nalias = 0;
+	td->mem.gen++;
 }
 
 /* Would tdx_l2_alias_set() succeed for this leaf? */

@@ -255,22 +255,17 @@ enum tdx_tdcall_outcome tdx_l2_resume(struct tdx_td *td, struct tdx_vcpu *v,
 
 /* ---- engine callbacks ---------------------------------------------------- */
 
-static struct tdx_call *call_of(struct tdx_l2_run *run)
-{
-	return run->module;
-}
-
+/* The engine reads a score of fields per entry: through the store
+ * tdx_l2_run_init found, not a lookup each time. */
 static uint64_t cb_vmread(struct tdx_l2_run *run, uint32_t enc)
 {
-	struct tdx_call *c = call_of(run);
-	struct tdx_l2_vm *s = tdx_l2_vm(c->vcpu, run->vm);
+	struct tdx_l2_vm *s = run->store;
 	return enc == VMCS_VIRTUAL_APIC_ADDR ? s->vapic_gpa : tdx_l2_vmcs_get(s, enc);
 }
 
 static void cb_vmwrite(struct tdx_l2_run *run, uint32_t enc, uint64_t value)
 {
-	struct tdx_call *c = call_of(run);
-	tdx_l2_vmcs_set(tdx_l2_vm(c->vcpu, run->vm), enc, value);
+	tdx_l2_vmcs_set(run->store, enc, value);
 }
 
 /* EPT-violation qualification (SDM 28.2.1): access bits 2:0, then what
@@ -335,8 +330,10 @@ void tdx_l2_run_init(struct tdx_call *c, struct tdx_l2_run *run, unsigned vm)
 	run->tsc_deadline = c->vcpu->tsc_deadline[vm];
 	run->vapic_gpa = s->vapic_gpa;
 	run->msr_bitmap = s->msr_bitmap;
+	run->mem_gen = c->td->mem.gen;
 	run->vmread = cb_vmread;
 	run->vmwrite = cb_vmwrite;
 	run->mem = cb_mem;
 	run->module = c;
+	run->store = s;
 }

@@ -232,7 +232,7 @@ static void protect_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
 
 void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
 {
-	m->changed = 1;
+	m->gen++;
 	if (rw)
 		opened(&m->open_shared, off, len);
 	mprotect(m->shared + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
@@ -246,7 +246,7 @@ void tdx_mem_set_region(struct tdx_mem *m, uint64_t r, enum tdx_region k)
 	};
 	enum tdx_region old = tdx_mem_region(m, r);
 
-	m->changed = 1;
+	m->gen++;
 	m->sept2m[r] = code[k];
 	m->accept_ctr[r] = 0;	/* any change of the 2 MiB entry ends a partial accept */
 	if (k == TDX_REGION_SPLIT)
@@ -259,7 +259,7 @@ void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t p, enum tdx_sept_state s)
 {
 	enum tdx_sept_state old = tdx_mem_page4k(m, p);
 
-	m->changed = 1;
+	m->gen++;
 	m->sept4k[p] = s == TDX_SEPT_PRESENT ? P_PRESENT_C :
 		       s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C;
 	if ((old == TDX_SEPT_PRESENT) != (s == TDX_SEPT_PRESENT))
@@ -274,7 +274,7 @@ void tdx_mem_split(struct tdx_mem *m, uint64_t r, enum tdx_sept_state s)
 
 	if (n > PAGES_PER_2M)
 		n = PAGES_PER_2M;
-	m->changed = 1;
+	m->gen++;
 	/* The window already matches: every 4 KiB leaf keeps the 2 MiB state. */
 	memset(m->sept4k + first, c, n);
 	m->sept2m[r] = R_SPLIT_C;
@@ -319,7 +319,7 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 
 	/* Contents: only a page made PRESENT or shared, or a host pointer,
 	 * can have been written; the memfd then holds blocks where it was. */
-	if (m->changed || m->host_out) {
+	if (m->gen != m->reset_gen || m->host_out) {
 		if (fstat(m->fd, &st)) {
 			snprintf(err, errlen, "fstat(TD memory): %s", strerror(errno));
 			return -1;
@@ -327,9 +327,9 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 		if (st.st_blocks)
 			tdx_mem_zero(m, 0, m->size);
 	}
-	if (!m->changed)
+	if (m->gen == m->reset_gen)
 		return 0;
-	m->changed = 0;
+	m->reset_gen = ++m->gen;	/* states change back: a new generation too */
 	if (clear_state(m->sept2m, regions) < 0 || clear_state(m->sept4k, pages) < 0 ||
 	    clear_state(m->accept_ctr, regions * sizeof(uint16_t)) < 0 ||
 	    clear_state(m->shared_map, pages) < 0) {

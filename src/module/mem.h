@@ -26,10 +26,14 @@ struct tdx_mem {
 	uint8_t *sept4k;	/* per 4 KiB page, meaningful when the region is split */
 	uint16_t *accept_ctr;	/* per 2 MiB region: progress of an interrupted 2 MiB accept */
 	uint8_t *shared_map;	/* per 4 KiB page: 1 = mapped in the shared EPT */
-	/* For tdx_mem_reset: some SEPT or shared state was set since init or
-	 * the last reset; a host-view pointer was ever handed out (whoever
-	 * holds it may write any page at any time). */
-	int changed, host_out;
+	/* Generation: incremented by every change of a SEPT or shared state
+	 * and of an L2 alias, so that a cache of what L2 VMs may do with a
+	 * page (the L2 engine's) knows when to look again; tdx_mem_reset has
+	 * nothing to do while it equals reset_gen. host_out: a host-view
+	 * pointer was ever handed out (whoever holds it may write any page at
+	 * any time). */
+	uint64_t gen, reset_gen;
+	int host_out;
 	/* Byte ranges of each window made accessible since then (lo >= hi:
 	 * none): what tdx_mem_reset re-protects. */
 	struct tdx_mem_range { uint64_t lo, hi; } open_priv, open_shared;

@@ -115,6 +115,7 @@ int tdx_td_reset(struct tdx_td *td, char *err, size_t errlen)
 		err = dummy;
 		errlen = sizeof(dummy);
 	}
+	tdx_l2_alias_reset(td);	/* first: it may start a new memory generation */
 	if (tdx_mem_reset(&td->mem, err, errlen))
 		return -1;
 	td_init(td);
@@ -132,7 +133,6 @@ int tdx_td_reset(struct tdx_td *td, char *err, size_t errlen)
 		}
 		vcpu_init(td, i);
 	}
-	tdx_l2_alias_reset(td);
 	if (td->l2.engine && td->l2.engine->reset)
 		td->l2.engine->reset(td->l2.engine_ctx);
 	return 0;
