@@ -241,6 +241,41 @@ static void test_reset_l2_2m(void **state)
 	reset_case(3, TDX_SEPT_POLICY_2M);
 }
 
+/* Contents written only through the guest windows (no host pointer ever
+ * handed out: the reset then zeroes just where a window was opened) are
+ * gone after the reset, and a page accepted again reads zeros. */
+static void test_reset_window_writes_only(void **state)
+{
+	struct tdx_td_config cfg;
+	struct tdx_mem_windows w;
+	char err[256] = "";
+
+	config(&cfg, 0, TDX_SEPT_POLICY_2M);
+	struct tdx_td *td = tu_td_new(&cfg);
+	tdx_td_windows(td, &w);
+	for (int round = 0; round < 3; round++) {
+		uint64_t a = 0x100000 * (uint64_t)(round + 1);	/* a new place each round */
+		tu_accept(td, a, 0x2000);
+		memset(w.private_base + a, 0x5A, 0x2000);
+		ASSERT_STATUS(tdx_host_set_shared(td, a + 0x300000, 0x1000, 1), TDX_SUCCESS);
+		memset(w.shared_base + a + 0x300000, 0xA5, 0x1000);
+		if (tdx_td_reset(td, err, sizeof(err)))
+			fail_msg("tdx_td_reset: %s", err);
+		tu_accept(td, a, 0x1000);
+		for (size_t i = 0; i < 0x1000; i++)
+			if (w.private_base[a + i])
+				fail_msg("round %d: byte %zu of the page accepted again is 0x%02x", round, i,
+					 w.private_base[a + i]);
+		assert_int_equal(tdx_td_reset(td, err, sizeof(err)), 0);
+	}
+	/* Only now a host pointer: every byte is zero. */
+	static const uint8_t zero[0x1000];
+	for (uint64_t g = 0; g < MEM; g += 0x1000)
+		if (memcmp(tdx_td_gpa_ptr(td, g, 0x1000), zero, sizeof(zero)))
+			fail_msg("GPA 0x%llx not zero after the resets", (unsigned long long)g);
+	tdx_td_destroy(td);
+}
+
 /* A report made before a reset still verifies after it: the MAC key is
  * kept (documented), while the RTMRs it named are gone. */
 static void test_reset_keeps_mac_key(void **state)
@@ -264,6 +299,7 @@ int main(void)
 		cmocka_unit_test(test_reset_2m_policy),
 		cmocka_unit_test(test_reset_4k_policy_l2),
 		cmocka_unit_test(test_reset_l2_2m),
+		cmocka_unit_test(test_reset_window_writes_only),
 		cmocka_unit_test(test_reset_keeps_mac_key),
 	};
 	return TU_RUN_GROUP(tests, NULL, NULL);

@@ -69,7 +69,7 @@ uint64_t tdx_l2_exit_to_l1(struct tdx_td *td, struct tdx_vcpu *v, struct tdx_reg
 	s->launched = 1;
 
 	/* The guest-state page is written back on every L2 -> L1 exit (7.3). */
-	uint8_t *p = tdx_td_gpa_ptr(td, s->guest_state_gpa, GUEST_STATE_BYTES);
+	uint8_t *p = tdx_mem_gpa_ptr(td, s->guest_state_gpa, GUEST_STATE_BYTES);
 	if (p) {
 		struct tdx_l2_enter_guest_state g;
 		memcpy(g.gpr, run->gpr, sizeof(g.gpr));

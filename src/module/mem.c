@@ -125,14 +125,22 @@ void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w)
 	w->size = td->mem.size;
 }
 
-void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
+void *tdx_mem_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
 {
 	uint64_t off = gpa & ~td->shared_bit;
 
 	if (off >= td->mem.size || len > td->mem.size - off)
 		return NULL;
-	td->mem.host_out = 1;
 	return td->mem.host + off;
+}
+
+void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
+{
+	void *p = tdx_mem_gpa_ptr(td, gpa, len);
+
+	if (p)
+		td->mem.host_out = 1;	/* its holder may write any page from now on */
+	return p;
 }
 
 int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa)
@@ -286,8 +294,23 @@ int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t p)
 	return p < m->size / TDX_PAGE_SIZE_4K && m->shared_map[p];
 }
 
+static int overlaps(const struct tdx_mem_range *r, uint64_t off, uint64_t len)
+{
+	return r->lo < r->hi && off < r->hi && off + len > r->lo;
+}
+
+/* Can [off, off+len) hold anything but zeros? Memory is all zeros after
+ * init and after a reset; since then only pages a window was opened for
+ * were writable, unless a host pointer is out. */
+static int maybe_written(const struct tdx_mem *m, uint64_t off, uint64_t len)
+{
+	return m->host_out || overlaps(&m->open_priv, off, len) || overlaps(&m->open_shared, off, len);
+}
+
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 {
+	if (!maybe_written(m, off, len))
+		return;		/* zeros already: no system call */
 	/* Punching a hole frees the pages: the next touch reads fresh zeroes,
 	 * with no copying and no RSS (issue: accept zeroes cheaply). */
 	if (fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
@@ -317,15 +340,25 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
 	struct stat st;
 
-	/* Contents: only a page made PRESENT or shared, or a host pointer,
-	 * can have been written; the memfd then holds blocks where it was. */
-	if (m->gen != m->reset_gen || m->host_out) {
+	/* Contents: with a host pointer out, anything may have been written
+	 * (the memfd then holds blocks where it was); else only where a window
+	 * was opened since the last reset. */
+	if (m->host_out) {
 		if (fstat(m->fd, &st)) {
 			snprintf(err, errlen, "fstat(TD memory): %s", strerror(errno));
 			return -1;
 		}
 		if (st.st_blocks)
 			tdx_mem_zero(m, 0, m->size);
+	} else {
+		struct tdx_mem_range u = m->open_priv;
+		const struct tdx_mem_range *o = &m->open_shared;
+		if (u.lo >= u.hi)
+			u = *o;
+		else if (o->lo < o->hi)
+			u = (struct tdx_mem_range){ u.lo < o->lo ? u.lo : o->lo, u.hi > o->hi ? u.hi : o->hi };
+		if (u.lo < u.hi)
+			tdx_mem_zero(m, u.lo, u.hi - u.lo);
 	}
 	if (m->gen == m->reset_gen)
 		return 0;

@@ -47,6 +47,10 @@ void tdx_mem_fini(struct tdx_mem *m);
  * what changed. 0, or -1 with a reason. */
 int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen);
 
+/* tdx_td_gpa_ptr for the module itself, which writes only pages it has
+ * checked are PRESENT: it does not count as a host pointer handed out. */
+void *tdx_mem_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len);
+
 /* Is gpa (shared bit and all) a GPA the TD may name at all (below 2^GPAW)? */
 int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa);
 
@@ -88,7 +92,8 @@ void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t page, enum tdx_sept_state s)
 void tdx_mem_split(struct tdx_mem *m, uint64_t region, enum tdx_sept_state s);
 int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t page);
 void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw);
-/* Zero [off, off+len) of TD memory (hole punch, memset fallback). */
+/* Zero [off, off+len) of TD memory (hole punch, memset fallback); nothing
+ * to do where the memory cannot have been written since it was zero. */
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len);
 
 /* The built-in host's answer to an EPT-violation TD exit (mem_host.c): map
