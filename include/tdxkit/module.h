@@ -222,6 +222,25 @@ enum tdx_window_fault_result {
 /* A touch of `addr` faulted. Async-signal-safe, from any thread. */
 enum tdx_window_fault_result tdx_td_window_fault(struct tdx_td *td, const void *addr);
 
+/*
+ * Windows in another process (the isolated engine maps them in the traced
+ * program): the module keeps them in step through these ops instead of
+ * its own mappings. `w` is 0 for the private window, 1 for the shared one;
+ * offsets are GPAs without the shared bit. update: [off, off+len) may
+ * (touchable) or may not be touched from now on (PROTECT: mprotect;
+ * FAULT: only revocations, which must unmap). map (FAULT only): make the
+ * pages touchable now (UFFDIO_CONTINUE). Both return 0 or an errno; a
+ * failure stops the TD with the reason. With ops set, tdx_td_window_fault_at()
+ * decides a fault at (w, off) as tdx_td_window_fault() does for local ones.
+ */
+struct tdx_window_ops {
+	int (*update)(void *ctx, int w, uint64_t off, uint64_t len, int touchable);
+	int (*map)(void *ctx, int w, uint64_t off, uint64_t len);
+};
+int tdx_td_set_window_ops(struct tdx_td *td, enum tdx_window_mode mode,
+			  const struct tdx_window_ops *ops, void *ctx);
+enum tdx_window_fault_result tdx_td_window_fault_at(struct tdx_td *td, int w, uint64_t off);
+
 /* Checked host-side access to TD memory by GPA (shared bit ignored), as the
  * module or a VMM reads it, whatever the page state. NULL if [gpa, gpa+len)
  * is not inside TD memory. */

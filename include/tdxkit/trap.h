@@ -63,6 +63,22 @@ enum tdx_trap_kind {
  * windows are not classified here (they depend on the installed TD).
  */
 enum tdx_trap_kind tdx_trap_classify(int sig, const siginfo_t *si, const void *ucontext);
+/* The same from plain values, for a tracer that reads another process's
+ * registers: the signal, its si_code, the trap number (-1 if unknown: an
+ * SI_KERNEL SIGSEGV is then taken as #GP) and up to TDX_TRAP_INSN_MAX
+ * bytes at RIP (n of them valid). */
+#define TDX_TRAP_INSN_MAX 15	/* the longest x86 instruction */
+enum tdx_trap_kind tdx_trap_classify_bytes(int sig, int si_code, int trapno, const uint8_t *bytes,
+					   size_t n);
+/* An instruction that is a #VE in a TD (IO, HLT, RDMSR, WRMSR) decoded
+ * from its bytes into the VE event the module records (exit reason,
+ * qualification, length, information; `rdx` gives the port of IN/OUT
+ * (DX) forms) and a short name ("OUT"); 0, or -1 if it is none of them. */
+int tdx_trap_decode_ve_bytes(const uint8_t *bytes, size_t n, uint64_t rdx,
+			     struct tdx_ve_event *ev, const char **name);
+/* 1 if the instruction writes memory (a fault's access, where the page-
+ * fault error code is not at hand), else 0. */
+int tdx_trap_insn_writes(const uint8_t *bytes, size_t n);
 /* The signal TDCALL raises on this CPU (SIGILL on AMD, SIGSEGV on Intel),
  * found once by executing it under a temporary handler; 0 if it executed
  * without a fault (this process runs in a real TD), -1 if something else

@@ -40,31 +40,32 @@ static uint32_t string_info(const ZydisDecodedInstruction *in, int is_out)
 	return asz << 7 | (is_out ? seg << 15 : 0);
 }
 
-static int decode(const uint8_t *ip, ZydisDecodedInstruction *in,
+static int decode(const uint8_t *ip, size_t avail, ZydisDecodedInstruction *in,
 		  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT])
 {
 	ZydisDecoder d;
-	/* Read no further than the page of RIP unless the instruction needs
-	 * it, and then only a mapped next page (a real fault's instruction was
-	 * fetched whole; a context handed to the classifier may be anything). */
-	size_t avail = 4096 - ((uintptr_t)ip & 4095);
 
 	ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
-	ZyanStatus s = ZydisDecoderDecodeFull(&d, ip, avail < 15 ? avail : 15, in, ops);
-	if (s == ZYDIS_STATUS_NO_MORE_DATA && avail < 15 && tdx_trap_page_mapped(ip + avail))
-		s = ZydisDecoderDecodeFull(&d, ip, 15, in, ops);
-	return ZYAN_SUCCESS(s) ? 0 : -1;
+	return ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d, ip, avail, in, ops)) ? 0 : -1;
 }
 
 int tdx_trap_decode_ve_insn(const ucontext_t *uc, struct tdx_ve_event *ev, const char **name)
 {
-	const uint8_t *ip = (const uint8_t *)uc->uc_mcontext.gregs[REG_RIP];
+	uint8_t b[TDX_TRAP_INSN_MAX];
+	size_t n = tdx_trap_fetch((const uint8_t *)uc->uc_mcontext.gregs[REG_RIP], b);
+
+	return tdx_trap_decode_ve_bytes(b, n, (uint64_t)uc->uc_mcontext.gregs[REG_RDX], ev, name);
+}
+
+int tdx_trap_decode_ve_bytes(const uint8_t *ip, size_t avail, uint64_t rdx,
+			     struct tdx_ve_event *ev, const char **name)
+{
 	ZydisDecodedInstruction in;
 	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-	unsigned size = 0, port = (unsigned)uc->uc_mcontext.gregs[REG_RDX] & 0xFFFF;
+	unsigned size = 0, port = (unsigned)rdx & 0xFFFF;
 	uint32_t q = 0;
 
-	if (decode(ip, &in, ops))
+	if (decode(ip, avail, &in, ops))
 		return -1;
 	ev->exit_qual = ev->gla = ev->gpa = 0;
 	ev->instr_len = in.length;
@@ -118,5 +119,19 @@ int tdx_trap_decode_ve_insn(const ucontext_t *uc, struct tdx_ve_event *ev, const
 	}
 	ev->exit_reason = TDX_EXIT_IO_INSTRUCTION;
 	ev->exit_qual = (uint64_t)(size - 1) | q | (uint64_t)port << 16;
+	return 0;
+}
+
+int tdx_trap_insn_writes(const uint8_t *ip, size_t avail)
+{
+	ZydisDecodedInstruction in;
+	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+
+	if (decode(ip, avail, &in, ops))
+		return 0;	/* undecodable: call it a read */
+	for (unsigned i = 0; i < in.operand_count; i++)
+		if (ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY && ops[i].mem.type != ZYDIS_MEMOP_TYPE_AGEN &&
+		    (ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+			return 1;
 	return 0;
 }
