@@ -194,6 +194,9 @@ struct tdx_mem_windows {
 	uint64_t size;
 };
 void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w);
+/* The file behind TD memory (a memfd), for an engine that maps the windows
+ * in another process (tdxkit/isolate.h); the TD keeps owning it. */
+int tdx_td_memory_fd(const struct tdx_td *td);
 
 /*
  * How the windows keep access in step with the page states:

@@ -78,7 +78,7 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 	m->shared_bit = shared_bit;
 	m->policy = policy;
 	m->mode = TDX_WINDOWS_PROTECT;
-	m->fd = memfd_create("tdxkit-td-mem", MFD_CLOEXEC);
+	m->fd = memfd_create("td-memory", MFD_CLOEXEC);	/* what /proc/PID/maps shows */
 	if (m->fd < 0) {
 		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
 		return -1;
@@ -136,6 +136,11 @@ void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w)
 	w->private_base = td->mem.priv;
 	w->shared_base = td->mem.shared;
 	w->size = td->mem.size;
+}
+
+int tdx_td_memory_fd(const struct tdx_td *td)
+{
+	return td->mem.fd;
 }
 
 void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)

@@ -235,6 +235,12 @@ static int map_pages(struct tdx_mem *m, enum tdx_window w, uint64_t off, uint64_
 {
 	if (m->ops) {
 		int e = m->ops->map(m->ops_ctx, (int)w, off, len);
+		if (e == EFAULT) {	/* holes in the memfd: allocate them, as here */
+			if (fallocate(m->fd, 0, (off_t)off, (off_t)len))
+				e = errno;
+			else
+				e = m->ops->map(m->ops_ctx, (int)w, off, len);
+		}
 		if (e)
 			window_failed(m, "UFFDIO_CONTINUE", e);
 		return e ? -1 : 0;
