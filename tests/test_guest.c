@@ -920,7 +920,7 @@ static void test_native_archive_links_nostdlib(void **state)
 	      "\tstruct tdx_vp_info i;\n"
 	      "\ttdx_vp_info(&i);\n"
 	      "\ttdx_accept_memory_or_panic(0, i.shared_bit >> 20);\n"
-	      "\t(void)tdx_vm_rd_or_panic(TDX_FIELD_TD_ATTRIBUTES);\n"
+	      "\t(void)tdx_vm_rd_or_panic(TDXKIT_FIELD_TD_ATTRIBUTES);\n"
 	      "\tfor (;;) ;\n"
 	      "}\n", f);
 	fclose(f);

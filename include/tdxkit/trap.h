@@ -45,18 +45,18 @@ extern "C" {
  * outside the TD windows go to them (or get the default action).
  * Returns 0, or -1 with a one-line reason in err. One TD at a time.
  */
-int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen);
+TDXKIT_API int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen);
 
 /* Restores the previous handlers and alternate stack. A TDCALL raises
  * SIGILL again afterwards. The TD is not destroyed. */
-void tdx_trap_uninstall(void);
+TDXKIT_API void tdx_trap_uninstall(void);
 
 /* The TD the engine services, or NULL when not installed. */
-struct tdx_td *tdx_trap_td(void);
+TDXKIT_API struct tdx_td *tdx_trap_td(void);
 
 /* Prefix of the engine's diagnostics ("tdx-run" under the tool, "tdxkit"
  * otherwise); the string must stay valid. */
-void tdx_trap_set_name(const char *name);
+TDXKIT_API void tdx_trap_set_name(const char *name);
 
 /*
  * Exception delivery hook (TDX_OUTCOME_INJECT). Called in the SIGILL
@@ -69,7 +69,7 @@ void tdx_trap_set_name(const char *name);
  */
 typedef int (*tdx_trap_inject_fn)(void *ctx, struct tdx_td *td, unsigned vcpu,
 				  const struct tdx_inject *inj, struct tdx_regs *regs);
-void tdx_trap_set_inject_hook(tdx_trap_inject_fn fn, void *ctx);
+TDXKIT_API void tdx_trap_set_inject_hook(tdx_trap_inject_fn fn, void *ctx);
 
 /*
  * #VE delivery (tdx-abi.md 4.1, 4.2). The program registers one handler;
@@ -102,9 +102,9 @@ void tdx_trap_set_inject_hook(tdx_trap_inject_fn fn, void *ctx);
  * with the access diagnostic (TDX_TRAP_EXIT_ACCESS).
  */
 struct tdx_ve_frame {
-	union {
+	TDXKIT_EXTENSION union {
 		uint64_t gpr[16];	/* enum tdx_gpr order */
-		struct {
+		TDXKIT_EXTENSION struct {
 			uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
 			uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 		};
@@ -115,18 +115,18 @@ struct tdx_ve_frame {
 typedef void (*tdx_ve_handler_fn)(struct tdx_ve_frame *frame);
 
 /* In-process: set (NULL: clear) the #VE handler. Cleared by uninstall. */
-void tdx_trap_set_ve_handler(tdx_ve_handler_fn fn);
+TDXKIT_API void tdx_trap_set_ve_handler(tdx_ve_handler_fn fn);
 
 /* The registration entry point exported by the engine (libtdxkit-preload.so
  * under tdx-run, libtdxkit-trap.a in-process): 0, or -1 when the engine is
  * not installed. */
-int tdxkit_ve_register(tdx_ve_handler_fn fn);
+TDXKIT_PRELOAD_API int tdxkit_ve_register(tdx_ve_handler_fn fn);
 
 #ifndef TDXKIT_TRAP_ENGINE
 /* For programs: registers through a weak reference, so that the program
  * needs no trap library and links without one; -1 when not under tdx-run
  * (the symbol is absent) or the engine is not installed. */
-extern int tdxkit_ve_register(tdx_ve_handler_fn fn) __attribute__((weak));
+extern int tdxkit_ve_register(tdx_ve_handler_fn fn) TDXKIT_WEAK;
 static inline int tdx_ve_register(tdx_ve_handler_fn fn)
 {
 	return tdxkit_ve_register ? tdxkit_ve_register(fn) : -1;
@@ -143,12 +143,12 @@ static inline int tdx_ve_register(tdx_ve_handler_fn fn)
  * preload library does all of this). NULL: the built-in host again.
  */
 struct tdx_vmm;
-void tdx_trap_set_vmm(struct tdx_vmm *vmm);
+TDXKIT_API void tdx_trap_set_vmm(struct tdx_vmm *vmm);
 
 /* One line for a #VE delivery, as --trace prints it ("<name>: [vcpuN
  * rip=...] #VE EPT_VIOLATION qual=... gla=... gpa=... len=..."), with a
  * newline; `vector` 8 says #DF instead. Length as snprintf returns it. */
-int tdx_trap_ve_format(char *buf, size_t len, unsigned vcpu, const struct tdx_ve_event *ev,
+TDXKIT_API int tdx_trap_ve_format(char *buf, size_t len, unsigned vcpu, const struct tdx_ve_event *ev,
 		       uint64_t rip, unsigned vector);
 
 /*
@@ -158,9 +158,9 @@ int tdx_trap_ve_format(char *buf, size_t len, unsigned vcpu, const struct tdx_ve
  * does; tdx_trap_trace_to_fd() makes `td` write such lines to `fd`
  * (fd < 0: stop tracing).
  */
-int tdx_trap_trace_format(char *buf, size_t len, unsigned vcpu, const struct tdx_regs *in,
+TDXKIT_API int tdx_trap_trace_format(char *buf, size_t len, unsigned vcpu, const struct tdx_regs *in,
 			  const struct tdx_regs *out, enum tdx_tdcall_outcome o);
-void tdx_trap_trace_to_fd(struct tdx_td *td, int fd);
+TDXKIT_API void tdx_trap_trace_to_fd(struct tdx_td *td, int fd);
 
 #ifdef __cplusplus
 }

@@ -75,49 +75,49 @@ struct tdx_vmm;
 struct tdx_quote_key;
 
 /* Defaults: uart_fd 1, trace off, report_fd 2, everything else off. */
-void tdx_vmm_config_init(struct tdx_vmm_config *cfg);
+TDXKIT_API void tdx_vmm_config_init(struct tdx_vmm_config *cfg);
 
 /* NULL with a one-line reason in err on failure (key file unreadable...). */
-struct tdx_vmm *tdx_vmm_new(const struct tdx_vmm_config *cfg, char *err, size_t len);
+TDXKIT_API struct tdx_vmm *tdx_vmm_new(const struct tdx_vmm_config *cfg, char *err, size_t len);
 /* Flushes a pending trace record; does not close any fd or FILE. */
-void tdx_vmm_destroy(struct tdx_vmm *v);
+TDXKIT_API void tdx_vmm_destroy(struct tdx_vmm *v);
 
 /* Before tdx_td_create(): cfg->host = this VMM (tdvmcall callback + ctx);
  * also takes the TD's memory size and GPAW from cfg. */
-void tdx_vmm_attach(struct tdx_vmm *v, struct tdx_td_config *cfg);
+TDXKIT_API void tdx_vmm_attach(struct tdx_vmm *v, struct tdx_td_config *cfg);
 
 /* The RIP for trace and leak lines and the per-leaf counts come from the
  * module's trace hook (the TDVMCALL exit does not carry RIP): either let
  * the VMM own it, tdx_vmm_install_trace(v, td) (tdx_td_set_trace), or call
  * tdx_vmm_trace_hook(v, ...) from your own hook. Without either, lines are
  * written at the next TDVMCALL with "rip":null / rip=?. */
-void tdx_vmm_install_trace(struct tdx_vmm *v, struct tdx_td *td);
-void tdx_vmm_trace_hook(void *vmm, unsigned vcpu, const struct tdx_regs *in,
+TDXKIT_API void tdx_vmm_install_trace(struct tdx_vmm *v, struct tdx_td *td);
+TDXKIT_API void tdx_vmm_trace_hook(void *vmm, unsigned vcpu, const struct tdx_regs *in,
 			const struct tdx_regs *out, enum tdx_tdcall_outcome o);
 
 /* tdx_tdcall() with its time charged to the leaf in the stats (the trace
  * hook alone can count leaves but not time them). */
-enum tdx_tdcall_outcome tdx_vmm_tdcall(struct tdx_vmm *v, struct tdx_td *td, unsigned vcpu,
+TDXKIT_API enum tdx_tdcall_outcome tdx_vmm_tdcall(struct tdx_vmm *v, struct tdx_td *td, unsigned vcpu,
 				       struct tdx_regs *regs, struct tdx_inject *inj);
 
 /* 1 if the run ended on purpose: the exit port (status = V) or
  * ReportFatalError (status = TDX_VMM_EXIT_FATAL); 0 otherwise. */
-int tdx_vmm_exit_status(const struct tdx_vmm *v, int *status);
+TDXKIT_API int tdx_vmm_exit_status(const struct tdx_vmm *v, int *status);
 /* One line saying why the run ended ("" if it has not). */
-const char *tdx_vmm_exit_reason(const struct tdx_vmm *v);
+TDXKIT_API const char *tdx_vmm_exit_reason(const struct tdx_vmm *v);
 
 /* GetQuote completion point besides the next TDVMCALL: completes a quote
  * in flight now. Returns 1 if one completed. */
-int tdx_vmm_poll(struct tdx_vmm *v);
+TDXKIT_API int tdx_vmm_poll(struct tdx_vmm *v);
 /* A pending notify vector (SetupEventNotifyInterrupt, raised when a quote
  * completes), cleared by taking it; -1 if none. */
-int tdx_vmm_take_interrupt(struct tdx_vmm *v);
+TDXKIT_API int tdx_vmm_take_interrupt(struct tdx_vmm *v);
 
 /* The attestation key quotes are signed with (public part for verifiers). */
-const struct tdx_quote_key *tdx_vmm_quote_key(const struct tdx_vmm *v);
+TDXKIT_API const struct tdx_quote_key *tdx_vmm_quote_key(const struct tdx_vmm *v);
 
 /* Stats table (per leaf, per service: count, errors, total and mean us). */
-void tdx_vmm_print_stats(const struct tdx_vmm *v, FILE *out);
+TDXKIT_API void tdx_vmm_print_stats(const struct tdx_vmm *v, FILE *out);
 
 /* Counters for tests and tools. */
 struct tdx_vmm_counts {
@@ -125,11 +125,11 @@ struct tdx_vmm_counts {
 	uint64_t leaks;		/* leak-check findings (registers) */
 	uint64_t hostile;	/* answers the hostile mode perturbed */
 };
-void tdx_vmm_get_counts(const struct tdx_vmm *v, struct tdx_vmm_counts *c);
+TDXKIT_API void tdx_vmm_get_counts(const struct tdx_vmm *v, struct tdx_vmm_counts *c);
 /* Stats of one service kind (enum tdx_host_kind) / one TDCALL leaf:
  * count, total ns. -1 if out of range. */
-int tdx_vmm_service_stats(const struct tdx_vmm *v, unsigned kind, uint64_t *count, uint64_t *ns);
-int tdx_vmm_leaf_stats(const struct tdx_vmm *v, unsigned leaf, uint64_t *count, uint64_t *ns);
+TDXKIT_API int tdx_vmm_service_stats(const struct tdx_vmm *v, unsigned kind, uint64_t *count, uint64_t *ns);
+TDXKIT_API int tdx_vmm_leaf_stats(const struct tdx_vmm *v, unsigned leaf, uint64_t *count, uint64_t *ns);
 
 #ifdef __cplusplus
 }
