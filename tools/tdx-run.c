@@ -60,6 +60,7 @@ static const char usage_text[] =
 "                 P-256 private key, if it exists; otherwise a fresh key whose\n"
 "                 public half is saved to FILE (for tdx-decode quote)\n"
 "  -h, --help     this text\n"
+"  --version      print tdx-run's version and exit\n"
 "\n"
 "The default host (the TD's VMM):\n"
 "  IO port 0x3F8-0x3FF  a 16550 UART; what the program writes to it goes to\n"
@@ -108,8 +109,8 @@ static const char usage_text[] =
 "after ReportFatalError (the decoded report is on standard error); 120-122\n"
 "as above; 2 for bad options; 123 if the TD or its host cannot be set up;\n"
 "125 if tdx-run fails; 126/127 if PROGRAM cannot be executed.\n"
-"The library is found via $TDXKIT_PRELOAD, the build tree, the install\n"
-"directory, or ../lib next to tdx-run.\n";
+"The library is found via $TDXKIT_PRELOAD, next to tdx-run (../lib), the\n"
+"build tree, or the install directory.\n";
 
 static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
 {
@@ -138,6 +139,19 @@ static const char *find_preload(void)
 			die(EXIT_TOOL, "TDXKIT_PRELOAD=%s: %s", env, strerror(errno));
 		return env;
 	}
+	/* Installed: the library installed with this tool, wherever the
+	 * prefix went (bindir/../libdir); in the build tree: the built one. */
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		char *slash = strrchr(buf, '/');
+		size_t rel = strlen("/" TDXKIT_PRELOAD_REL_PATH);
+		if (slash && (size_t)(slash - buf) + rel < sizeof(buf)) {
+			memcpy(slash, "/" TDXKIT_PRELOAD_REL_PATH, rel + 1);
+			if (readable(buf))
+				return buf;
+		}
+	}
 #ifdef TDXKIT_PRELOAD_BUILD_PATH
 	if (readable(TDXKIT_PRELOAD_BUILD_PATH))
 		return TDXKIT_PRELOAD_BUILD_PATH;
@@ -146,16 +160,6 @@ static const char *find_preload(void)
 	if (readable(TDXKIT_PRELOAD_INSTALL_PATH))
 		return TDXKIT_PRELOAD_INSTALL_PATH;
 #endif
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		char *slash = strrchr(buf, '/');
-		if (slash && (size_t)(slash - buf) + 40 < sizeof(buf)) {
-			strcpy(slash, "/../lib/libtdxkit-preload.so");
-			if (readable(buf))
-				return buf;
-		}
-	}
 	return NULL;
 }
 
@@ -180,6 +184,7 @@ int main(int argc, char **argv)
 		{ "attributes", required_argument, NULL, 'a' },
 		{ "quote-key", required_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tdx_td_config cfg;
@@ -210,6 +215,7 @@ int main(int argc, char **argv)
 		case 'a': attributes = optarg; break;
 		case 'q': quote_key = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("tdx-run (tdxkit) %s\n", TDXKIT_VERSION_STRING); return 0;
 		case ':':
 			die(EXIT_USAGE, "option %s needs a value (see --help)", argv[optind - 1]);
 		default:

@@ -126,6 +126,13 @@ TDXKIT_API uint64_t tdx_host_decode(const struct tdx_host_config *cfg, const str
 TDXKIT_API int tdx_host_complete(struct tdx_host_exit *e, const struct tdx_host_req *req,
 		      const struct tdx_host_resp *resp);
 
+/* Input registers the service of `req` reads (mask of enum tdx_gpr bits):
+ * R10, R11 and the service's inputs, the data register of an IO/MMIO write,
+ * and the optional ones: ReportFatalError's message registers (R13 too when
+ * R12 bit 63 says the GPA is valid), a vendor call's R11..R14. An exposed
+ * register outside it that holds data is guest data given away (3.1). */
+TDXKIT_API uint32_t tdx_host_in_mask(const struct tdx_host_req *req);
+
 /* Output registers a completion of `req` with `status` may write (mask of
  * enum tdx_gpr bits, before masking with the exposed set). */
 TDXKIT_API uint32_t tdx_host_out_mask(const struct tdx_host_req *req, uint64_t status);
