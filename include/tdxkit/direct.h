@@ -45,7 +45,7 @@ typedef void (*tdx_direct_fault_fn)(void *ctx, enum tdx_tdcall_outcome o, uint64
 				    const struct tdx_inject *inj, const char *reason);
 TDXKIT_API void tdx_direct_set_fault_handler(tdx_direct_fault_fn fn, void *ctx);
 
-/* Entry from the guest library's assembly (src/guest/direct_trap.S): one
+/* Entry from the guest library's assembly (direct transport): one
  * TDCALL on the whole register file. Not for other callers. */
 TDXKIT_API void tdx_direct_tdcall(struct tdx_regs *regs);
 

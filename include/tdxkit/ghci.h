@@ -4,10 +4,10 @@
  * <stddef.h> and <stdbool.h> only, no libc.
  *
  * Two levels, as the review of the first Linux helpers argues (seed 003):
- *   tdx_tdvmcall*()  the assembly primitive (src/guest/tdvmcall.S): inputs
+ *   tdx_tdvmcall*()  the assembly primitive: inputs
  *                    in argument registers, an expose mask per service, no
  *                    caller-filled register struct.
- *   tdx_ghci_*()     one C function per service (src/guest/ghci_*.c).
+ *   tdx_ghci_*()     one C function per service.
  *
  * What every service guarantees (tdx-abi.md 3.1-3.2):
  *   - The host sees exactly the registers of that service's mask below
@@ -68,7 +68,7 @@ extern "C" {
 	TDX_GHCI_EXPOSE(RDI) | TDX_GHCI_EXPOSE(RSI) | TDX_GHCI_EXPOSE(R8) |	\
 	TDX_GHCI_EXPOSE(R9) | TDX_GHCI_EXPOSE(RDX))
 
-/* ---- the primitive (src/guest/tdvmcall.S) --------------------------------
+/* ---- the primitive (assembly) ---------------------------------------------
  * RAX = 0 (TDG.VP.VMCALL), RCX = mask | R10 | R11, R10 = r10 (0 = standard
  * call, else vendor-defined), R11 = r11 (sub-function), R12-R15 = r12-r15
  * each loaded only if its bit is in `mask` (pass 0 for an exposed register

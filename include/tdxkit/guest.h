@@ -43,7 +43,7 @@ extern "C" {
  * fault the guest kernel will report). Override it with a strong definition. */
 TDXKIT_API TDXKIT_NORETURN void tdx_guest_panic(const char *why, uint64_t leaf, uint64_t status);
 
-/* ---- assembly primitives (src/guest/tdcall.S) ---------------------------
+/* ---- assembly primitives ---------------------------------------------------
  * RAX = leaf (bits 15:0) | version << 16; RCX, RDX, R8, R9 = inputs.
  * Return RAX. Only for leaves whose outputs are within RCX, RDX, R8-R11
  * (all of TDG.* here except VP.VMCALL and VP.ENTER). */

@@ -117,7 +117,10 @@ struct tdx_host_resp {
 /* Decode and validate. Fills *req (kind and typed fields, also for invalid
  * requests) and returns the GHCI status the request deserves: SUCCESS when
  * it should go to a handler, else INVALID_OPERAND / ALIGN_ERROR /
- * SUBFUNC_UNSUPPORTED (see validate.c for which rule follows whom). */
+ * SUBFUNC_UNSUPPORTED. Order: R10 hidden (INVALID_OPERAND), unknown
+ * sub-function (SUBFUNC_UNSUPPORTED, INVALID_OPERAND if R11 is hidden), an
+ * input or output register of the service hidden (INVALID_OPERAND), then
+ * the service's own range and size rules (tdx-abi.md 3.4-3.8). */
 TDXKIT_API uint64_t tdx_host_decode(const struct tdx_host_config *cfg, const struct tdx_host_exit *e,
 			 struct tdx_host_req *req);
 

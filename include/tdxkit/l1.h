@@ -326,7 +326,7 @@ static inline void tdx_l1_advance_rip(struct tdx_l1_vp *vp)
  * calls take 64-bit and natural-width fields). Writes change only the bits
  * in mask and return the old value in *old (may be NULL). */
 #define TDX_L1_VMCS_WIDTH(enc) (((enc) >> 13) & 3u)	/* 0 16, 1 64, 2 32, 3 natural */
-#define TDX_L1_VMCS_VIRTUAL_APIC_ADDR 0x2012u
+#define TDX_L1_VMCS_VIRTUAL_APIC_ADDR ((uint32_t)TDXKIT_VMCS_VIRTUAL_APIC_ADDR)
 TDXKIT_API uint64_t tdx_l1_vmcs_field_id(enum tdx_l1_vtl vtl, uint32_t field);	/* ~0 if invalid */
 TDXKIT_API uint64_t tdx_l1_read_vmcs16(struct tdx_l1_vp *vp, enum tdx_l1_vtl vtl, uint32_t field, uint16_t *value);
 TDXKIT_API uint64_t tdx_l1_read_vmcs32(struct tdx_l1_vp *vp, enum tdx_l1_vtl vtl, uint32_t field, uint32_t *value);
@@ -345,8 +345,8 @@ TDXKIT_API uint64_t tdx_l1_register_vapic(struct tdx_l1_vp *vp, enum tdx_l1_vtl 
 TDXKIT_API void *tdx_l1_vapic_page(struct tdx_l1_vp *vp, enum tdx_l1_vtl vtl);
 
 /* ---- L2_CTLS (7.2) ---------------------------------------------------------- */
-#define TDX_L1_L2_CTLS_ENABLE_SHARED_EPTP (1ull << 0)
-#define TDX_L1_L2_CTLS_ENABLE_TDVMCALL    (1ull << 1)
+#define TDX_L1_L2_CTLS_ENABLE_SHARED_EPTP TDXKIT_L2_CTLS_ENABLE_SHARED_EPTP
+#define TDX_L1_L2_CTLS_ENABLE_TDVMCALL    TDXKIT_L2_CTLS_ENABLE_TDVMCALL
 TDXKIT_API uint64_t tdx_l1_set_l2_ctls(struct tdx_l1_vp *vp, enum tdx_l1_vtl vtl, uint64_t value, uint64_t *old);
 TDXKIT_API uint64_t tdx_l1_get_l2_ctls(struct tdx_l1_vp *vp, enum tdx_l1_vtl vtl, uint64_t *value);
 
@@ -375,13 +375,13 @@ TDXKIT_API uint64_t tdx_l1_invgla_list(struct tdx_l1_vp *vp, enum tdx_l1_vtl vtl
 /* ---- page acceptance and attributes (7.6, 8) --------------------------------
  * attr = GPA_ATTR (RDX of ATTR.WR: 16-bit word per VM, word 0 = 0),
  * mask = ATTR_FLAGS (R8: per-VM mask of bits to change, bit 15 INVEPT). */
-#define TDX_L1_ATTR_R     0x0001u
-#define TDX_L1_ATTR_W     0x0002u
-#define TDX_L1_ATTR_XS    0x0004u
-#define TDX_L1_ATTR_XU    0x0008u
-#define TDX_L1_ATTR_VALID 0x8000u
+#define TDX_L1_ATTR_R     TDXKIT_GPA_ATTR_R
+#define TDX_L1_ATTR_W     TDXKIT_GPA_ATTR_W
+#define TDX_L1_ATTR_XS    TDXKIT_GPA_ATTR_XS
+#define TDX_L1_ATTR_XU    TDXKIT_GPA_ATTR_XU
+#define TDX_L1_ATTR_VALID TDXKIT_GPA_ATTR_VALID
 #define TDX_L1_ATTR_RWX   (TDX_L1_ATTR_R | TDX_L1_ATTR_W | TDX_L1_ATTR_XS | TDX_L1_ATTR_XU)
-#define TDX_L1_ATTR_FLAG_INVEPT 0x8000u
+#define TDX_L1_ATTR_FLAG_INVEPT TDXKIT_ATTR_FLAGS_INVEPT
 #define TDX_L1_ATTR_WORD(vtl, w) ((uint64_t)(uint16_t)(w) << (16 * TDX_L1_VM_INDEX(vtl)))
 struct tdx_l1_page_attrs {
 	uint64_t attr;

@@ -208,12 +208,15 @@ TDXKIT_API void tdx_vcpu_set_interrupt_pending(struct tdx_td *td, unsigned vcpu,
 
 /* ---- TD partitioning (section 7) -----------------------------------------
  * The L2 CPU that TDG.VP.ENTER runs is an engine behind struct
- * tdx_l2_engine_ops (src/module/l2.h). With none registered, ENTER fails
+ * tdx_l2_engine_ops (tdxkit/l2engine.h). With none registered, ENTER fails
  * the TD with the reason "no L2 CPU engine". ops NULL restores that. The
  * engine being replaced, and the one left at tdx_td_destroy(), get their
  * destroy op called (if they have one). */
 struct tdx_l2_engine_ops;
 TDXKIT_API void tdx_td_set_l2_engine(struct tdx_td *td, const struct tdx_l2_engine_ops *ops, void *ctx);
+/* The engine registered with td (NULL if none) and, if ctx is not NULL,
+ * the context it was registered with. */
+TDXKIT_API const struct tdx_l2_engine_ops *tdx_td_l2_engine(const struct tdx_td *td, void **ctx);
 /* L1's virtual-APIC RVI and PPR for a VCPU: TDG.VP.ENTER refuses with
  * TDXKIT_PENDING_INTERRUPT while RVI[7:4] > PPR[7:4] (7.3). */
 TDXKIT_API void tdx_vcpu_set_l1_apic(struct tdx_td *td, unsigned vcpu, uint8_t rvi, uint8_t ppr);

@@ -7,19 +7,19 @@
  *   IO      16550 UART at 0x3F8..0x3FF: THR bytes go to cfg.uart_fd.
  *           Exit port 0x501 (QEMU isa-debug-exit): a write of V ends the
  *           run with status V. Other ports: reads all ones, writes dropped.
- *   CPUID   a table modelled on what a TD sees (cpuid.c): hypervisor bit
+ *   CPUID   a table modelled on what a TD sees: hypervisor bit
  *           (leaf 1 ECX[31]), signature "tdxkit-model" at 0x40000000.
- *   MSR     a store with a documented list (msr.c); any other MSR, a write
+ *   MSR     a store with a documented list; any other MSR, a write
  *           to a read-only one or to reserved bits -> INVALID_OPERAND.
- *   MMIO    one test device, a 4 KiB register page (mmio_dev.c).
+ *   MMIO    one test device, a 4 KiB register page.
  *   MapGPA  private <-> shared in the model, at most 512 pages per call,
- *           then RETRY with R11 = resume GPA (mapgpa.c).
+ *           then RETRY with R11 = resume GPA.
  *   GetQuote asynchronous through the shared buffer header; completed at
- *           the next host entry (quote_svc.c); SetupEventNotifyInterrupt.
- *   GetTdVmCallInfo, ReportFatalError (fatal.c).
+ *           the next host entry; SetupEventNotifyInterrupt.
+ *   GetTdVmCallInfo, ReportFatalError.
  *
  * Observability: trace (human or JSON lines), stats per leaf and service,
- * leak check, hostile mode (hostile.c). See each file's header comment.
+ * leak check, hostile mode.
  *
  * Stopping: the exit port and ReportFatalError make the tdvmcall callback
  * return non-zero, so the model marks the TD dead (tdx_td_dead_reason():
@@ -64,7 +64,7 @@ struct tdx_vmm_config {
 	int stats;		/* count and time per leaf and per service */
 	int leak_check;		/* report exposed non-input registers holding data */
 	int report_fd;		/* leak reports and the fatal-error line; default 2 */
-	int hostile;		/* adversarial answers (hostile.c) ... */
+	int hostile;		/* adversarial answers ... */
 	uint64_t hostile_seed;	/* ... reproducible from this seed */
 	const char *quote_key_pem;	/* attestation key (PEM private key file); NULL = fresh key */
 	uint64_t mmio_gpa;	/* device page GPA, no shared bit; 0 = TD memory size rounded up to 4 KiB */

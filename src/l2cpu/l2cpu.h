@@ -8,7 +8,8 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 
-#include "l2.h"
+#include "tdxkit/l2engine.h"
+#include "tdxkit/module.h"
 
 #define L2CPU_MAX_VCPUS 64
 #define L2CPU_MSRS 64		/* per-VM store of MSRs served without an exit */
