@@ -240,6 +240,26 @@ enum tdvmcall_subfn {
 	TDXKIT_TDVMCALL_MIGTD = 0x10006,
 };
 
+/* 3.7 GetQuote: the shared buffer starts with this header (little endian;
+ * Linux's tdx-guest driver calls it struct tdx_quote_buf); the data follow
+ * at offset 24: the TDREPORT (in_len bytes) the guest puts there, then the
+ * quote (out_len bytes) the host writes over it. The guest sets version 1,
+ * status SUCCESS (0) and in_len, and polls status: the host sets IN_FLIGHT
+ * when it takes the request and the final status last, after the data and
+ * out_len. The two error values are UNCONFIRMED as final (3.7). */
+struct tdx_quote_hdr {
+	uint64_t version;
+	uint64_t status;
+	uint32_t in_len;
+	uint32_t out_len;
+};
+#define TDXKIT_QUOTE_HDR_VERSION                1
+#define TDXKIT_QUOTE_HDR_SIZE                   24
+#define TDXKIT_GET_QUOTE_SUCCESS                0x0000000000000000ull
+#define TDXKIT_GET_QUOTE_IN_FLIGHT              0xFFFFFFFFFFFFFFFFull
+#define TDXKIT_GET_QUOTE_ERROR                  0x8000000000000000ull
+#define TDXKIT_GET_QUOTE_SERVICE_UNAVAILABLE    0x8000000000000001ull
+
 /* ---- 4 #VE info ----------------------------------------------------------- */
 #define TDXKIT_VE_INFO_VALID   0xFFFFFFFFu
 
@@ -528,6 +548,7 @@ TDXKIT_STATIC_ASSERT(sizeof(struct tdx_tee_tcb_info) == 239, "TEE_TCB_INFO is 23
 TDXKIT_STATIC_ASSERT(sizeof(struct tdx_td_info) == 512, "TDINFO is 512 bytes");
 TDXKIT_STATIC_ASSERT(sizeof(struct tdx_report) == TDXKIT_REPORT_SIZE, "TDREPORT is 1024 bytes");
 TDXKIT_STATIC_ASSERT(sizeof(struct tdx_l2_enter_guest_state) == 160, "guest state is 160 bytes");
+TDXKIT_STATIC_ASSERT(sizeof(struct tdx_quote_hdr) == TDXKIT_QUOTE_HDR_SIZE, "GetQuote header is 24 bytes");
 
 /* ---- 12 VMX basic exit reasons -------------------------------------------- */
 enum tdx_exit_reason {
@@ -605,6 +626,18 @@ enum tdx_exit_reason {
 #define TDXKIT_EPT_QUAL_EXECUTABLE (1ull << 5)
 #define TDXKIT_EPT_QUAL_GLA_VALID  (1ull << 7)
 #define TDXKIT_EPT_QUAL_GLA_XLAT   (1ull << 8)
+
+/* IO-instruction exit qualification (SDM 28.2.1 table 28-5; 4.2): bits 2:0
+ * access size - 1, 3 IN, 4 string (INS/OUTS), 5 REP, 6 port given in the
+ * instruction (an immediate, not DX), 31:16 port. */
+#define TDXKIT_IO_QUAL_IN       (1u << 3)
+#define TDXKIT_IO_QUAL_STRING   (1u << 4)
+#define TDXKIT_IO_QUAL_REP      (1u << 5)
+#define TDXKIT_IO_QUAL_IMM      (1u << 6)
+#define TDXKIT_IO_QUAL_SIZE(q)  ((unsigned)((q) & 7) + 1)
+#define TDXKIT_IO_QUAL_PORT(q)  ((uint16_t)((q) >> 16))
+#define TDXKIT_IO_QUAL(size, flags, port) \
+	((uint64_t)((size) - 1) | (uint64_t)(flags) | (uint64_t)(port) << 16)
 
 /* The spec's names, for units that ask for them (see the top). */
 #ifdef TDXKIT_SPEC_NAMES

@@ -26,17 +26,17 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "tdxkit/module.h"
+#include "tdxkit/run.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Exit codes of a program stopped by the engine (distinct from the usual
- * 1/2 and from 125-127, which tdx-run uses for its own failures). */
-#define TDX_TRAP_EXIT_ACCESS  120	/* bad access to TD memory (SIGSEGV in a window) */
-#define TDX_TRAP_EXIT_INJECT  121	/* the module injected an exception (#GP, #UD, #VE) */
-#define TDX_TRAP_EXIT_DEAD    122	/* the host gave up on the TD */
-#define TDX_TRAP_EXIT_CONFIG  123	/* preload: bad TDXKIT_RUN_* configuration */
+/* Exit codes of a program stopped by the engine (tdxkit/run.h). */
+#define TDX_TRAP_EXIT_ACCESS  TDX_RUN_EXIT_ACCESS
+#define TDX_TRAP_EXIT_INJECT  TDX_RUN_EXIT_INJECT
+#define TDX_TRAP_EXIT_DEAD    TDX_RUN_EXIT_DEAD
+#define TDX_TRAP_EXIT_CONFIG  TDX_RUN_EXIT_CONFIG
 
 /*
  * Installs the SIGILL and SIGSEGV handlers (and a signal alternate stack
@@ -71,67 +71,12 @@ typedef int (*tdx_trap_inject_fn)(void *ctx, struct tdx_td *td, unsigned vcpu,
 				  const struct tdx_inject *inj, struct tdx_regs *regs);
 TDXKIT_API void tdx_trap_set_inject_hook(tdx_trap_inject_fn fn, void *ctx);
 
-/*
- * #VE delivery (tdx-abi.md 4.1, 4.2). The program registers one handler;
- * the engine then turns these events into a #VE:
- *   - IO (IN, OUT, INS, OUTS, with REP), HLT, RDMSR, WRMSR at RIP: exit
- *     reason 30, 12, 31, 32; qualification as a VMX exit would give it (IO:
- *     bits 2:0 size-1, 3 IN, 4 string, 5 REP, 6 immediate port, 31:16 port);
- *     instruction length; GLA = GPA = 0;
- *   - a touch of a PENDING (or never mapped) private page while
- *     TD_CTLS.PENDING_VE_DISABLE is 0, and a touch of a shared-window page
- *     the host has not mapped shared (MMIO): EPT violation, exit reason 48,
- *     qualification bits 0-2 = read/write/fetch plus GLA valid (7, 8), GLA =
- *     the faulting address, GPA = its GPA (shared bit included for the
- *     shared window); instruction length undefined (0);
- *   - a TDCALL whose memory operand is a PENDING page (the module injects
- *     #VE with RIP at the TDCALL).
- * The module records VE_INFO (TDG.VP.VEINFO.GET returns it and clears
- * VALID), then the handler is called on the signal stack with the
- * interrupted registers, RIP at the instruction. It should call
- * TDG.VP.VEINFO.GET first, and may edit the frame (e.g. RAX for IN, RIP +=
- * instruction length); the program resumes with the frame as left. A
- * handler that returns with RIP unchanged retries the instruction (e.g.
- * after accepting the page). TDCALLs (VEINFO.GET, TDVMCALLs) work inside
- * the handler; asynchronous signals are blocked while it runs, as a #VE
- * handler runs with interrupts off.
- * A #VE while VALID is still set is a #DF; a #DF, or a #VE without a
- * handler, stops the program with one line (TDX_TRAP_EXIT_INJECT). A
- * pending-page touch that is not a #VE (PENDING_VE_DISABLE set: the host
- * would kill the TD, 8.2), or any memory #VE without a handler, stops it
- * with the access diagnostic (TDX_TRAP_EXIT_ACCESS).
- */
-struct tdx_ve_frame {
-	TDXKIT_EXTENSION union {
-		uint64_t gpr[16];	/* enum tdx_gpr order */
-		TDXKIT_EXTENSION struct {
-			uint64_t rax, rcx, rdx, rbx, rsp, rbp, rsi, rdi;
-			uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-		};
-	};
-	uint64_t rip;
-	uint64_t rflags;	/* the kernel keeps privileged bits as they were */
-};
-typedef void (*tdx_ve_handler_fn)(struct tdx_ve_frame *frame);
+/* #VE delivery: the frame, the handler type and the program's
+ * registration are in tdxkit/run.h (the program contract). */
 
 /* In-process: set (NULL: clear) the #VE handler. Cleared by uninstall. */
 TDXKIT_API void tdx_trap_set_ve_handler(tdx_ve_handler_fn fn);
 
-/* The registration entry point exported by the engine (libtdxkit-preload.so
- * under tdx-run, libtdxkit-trap.a in-process): 0, or -1 when the engine is
- * not installed. */
-TDXKIT_PRELOAD_API int tdxkit_ve_register(tdx_ve_handler_fn fn);
-
-#ifndef TDXKIT_TRAP_ENGINE
-/* For programs: registers through a weak reference, so that the program
- * needs no trap library and links without one; -1 when not under tdx-run
- * (the symbol is absent) or the engine is not installed. */
-extern int tdxkit_ve_register(tdx_ve_handler_fn fn) TDXKIT_WEAK;
-static inline int tdx_ve_register(tdx_ve_handler_fn fn)
-{
-	return tdxkit_ve_register ? tdxkit_ve_register(fn) : -1;
-}
-#endif
 
 /*
  * The default host (tdxkit/vmm.h, libtdxkit-vmm) behind the engine: every

@@ -37,16 +37,17 @@
 #include <stdint.h>
 
 #include "tdxkit/guest.h"
-#include "tdxkit/trap.h"
+#include "tdxkit/run.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* The handler, for tdx_ve_register() / tdx_trap_set_ve_handler(). */
+/* The handler, for tdx_ve_register() (tdxkit/run.h) or
+ * tdx_trap_set_ve_handler() (tdxkit/trap.h). */
 TDXKIT_API void tdx_ve_default_handler(struct tdx_ve_frame *f);
 
-/* Registers tdx_ve_default_handler through tdx_ve_register() (trap.h) and
+/* Registers tdx_ve_default_handler through tdx_ve_register() (run.h) and
  * caches the shared bit (TDG.VP.INFO). 0, or -1 when not in a TD (no trap
  * engine: then nothing is called). */
 TDXKIT_API int tdx_ve_install_default(void);

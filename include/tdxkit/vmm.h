@@ -35,14 +35,14 @@
 #include <stdio.h>
 
 #include "tdxkit/module.h"
+#include "tdxkit/run.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Exit status of a run ended by ReportFatalError (below the trap engine's
- * 120..123, see tdxkit/trap.h). */
-#define TDX_VMM_EXIT_FATAL 119
+/* Exit status of a run ended by ReportFatalError (tdxkit/run.h). */
+#define TDX_VMM_EXIT_FATAL TDX_RUN_EXIT_FATAL
 
 #define TDX_VMM_UART_PORT 0x3F8	/* COM1, 8 registers */
 #define TDX_VMM_EXIT_PORT 0x501	/* QEMU isa-debug-exit default iobase */

@@ -18,21 +18,19 @@
  * The quote is built in the host's context (OpenSSL allocates): under the
  * trap engine that is the SIGILL handler of the synchronous TDCALL. */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "tdxkit/quote.h"
 #include "vmm_int.h"
 
-#define QHDR_VERSION	0
-#define QHDR_STATUS	8
-#define QHDR_IN_LEN	16
-#define QHDR_OUT_LEN	20
-#define QHDR_SIZE	24
-
-#define QSTATUS_SUCCESS		0x0000000000000000ull
-#define QSTATUS_IN_FLIGHT	0xFFFFFFFFFFFFFFFFull
-#define QSTATUS_ERROR		0x8000000000000000ull
-#define QSTATUS_UNAVAILABLE	0x8000000000000001ull
+/* The buffer header: struct tdx_quote_hdr (tdxkit/abi.h). The guest owns
+ * the buffer, so the host reads it field by field, never as a struct. */
+#define QHDR_VERSION	offsetof(struct tdx_quote_hdr, version)
+#define QHDR_STATUS	offsetof(struct tdx_quote_hdr, status)
+#define QHDR_IN_LEN	offsetof(struct tdx_quote_hdr, in_len)
+#define QHDR_OUT_LEN	offsetof(struct tdx_quote_hdr, out_len)
+#define QHDR_SIZE	TDX_QUOTE_HDR_SIZE
 
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
@@ -62,7 +60,7 @@ static int header_ok(const uint8_t *buf, uint64_t size)
 {
 	uint32_t in_len = rd32(buf + QHDR_IN_LEN);
 
-	return rd64(buf + QHDR_VERSION) == 1 && in_len == TDX_REPORT_SIZE &&
+	return rd64(buf + QHDR_VERSION) == TDX_QUOTE_HDR_VERSION && in_len == TDX_REPORT_SIZE &&
 	       QHDR_SIZE + (uint64_t)in_len <= size;
 }
 
@@ -76,10 +74,10 @@ int vmm_get_quote(void *ctx, const struct tdx_host_req *req, struct tdx_host_res
 		return 0;
 	}
 	if (!header_ok(buf, req->quote.size)) {
-		finish(buf, QSTATUS_ERROR, 0);
+		finish(buf, TDX_GET_QUOTE_ERROR, 0);
 		return 0;
 	}
-	finish(buf, QSTATUS_IN_FLIGHT, 0);
+	finish(buf, TDX_GET_QUOTE_IN_FLIGHT, 0);
 	v->quote.pending = 1;
 	v->quote.addr = req->quote.addr;
 	v->quote.size = req->quote.size;
@@ -89,7 +87,7 @@ int vmm_get_quote(void *ctx, const struct tdx_host_req *req, struct tdx_host_res
 int vmm_quote_complete(struct tdx_vmm *v)
 {
 	uint8_t report[TDX_REPORT_SIZE];
-	uint64_t status = QSTATUS_ERROR;
+	uint64_t status = TDX_GET_QUOTE_ERROR;
 	size_t out_len = 0;
 
 	if (!v->quote.pending)
@@ -102,7 +100,7 @@ int vmm_quote_complete(struct tdx_vmm *v)
 		memcpy(report, buf + QHDR_SIZE, sizeof(report));	/* the quote overwrites it */
 		int rc = tdx_quote_build(v->key, report, sizeof(report), buf + QHDR_SIZE,
 					 v->quote.size - QHDR_SIZE, &out_len);
-		status = rc == 0 ? QSTATUS_SUCCESS : rc == -EIO ? QSTATUS_UNAVAILABLE : QSTATUS_ERROR;
+		status = rc == 0 ? TDX_GET_QUOTE_SUCCESS : rc == -EIO ? TDX_GET_QUOTE_SERVICE_UNAVAILABLE : TDX_GET_QUOTE_ERROR;
 		if (rc)
 			out_len = 0;
 		memset(buf + QHDR_SIZE + out_len, 0, v->quote.size - QHDR_SIZE - out_len);
