@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "td.h"
+#include "test_hooks.h"
 
 #define RCX(s) ((s) | TDX_OPND_RCX)
 
@@ -107,7 +107,7 @@ static void test_remove_and_reaccept(void **state)
 	assert_int_equal(tdx_module_tdcall(td, 0, &r, &e, &inj), TDX_OUTCOME_TD_EXIT);
 	ASSERT_EQ(e.ext_exit_qual, TDX_EEQ(TDX_EEQ_ACCEPT, 0, 0, TDX_SEPT_FREE, 1));
 	ASSERT_EQ(e.gpa, 0x1000);
-	assert_int_equal(tdx_builtin_host_ept(td, &e, why, sizeof(why)), 0);
+	assert_int_equal(tdx_test_host_ept(td, &e, why, sizeof(why)), 0);
 	expect_state(td, 0x1000, TDX_SEPT_PENDING, TDX_PAGE_4K, 0);
 	ASSERT_STATUS(accept(td, 0x1000, TDX_PAGE_4K), TDX_SUCCESS);
 	ASSERT_EQ(w.private_base[0x1000], 0);	/* content was lost */
@@ -224,105 +224,80 @@ static void test_shared_conversion(void **state)
 
 /* ---- tdx_gpa_access ------------------------------------------------------- */
 
-struct call_ctx {
-	struct tdx_regs regs;
-	struct tdx_td_exit exit;
-	struct tdx_inject inj;
-	struct tdx_call c;
-};
-
-static struct tdx_call *call_new(struct call_ctx *x, struct tdx_td *td)
-{
-	memset(x, 0, sizeof(*x));
-	x->c.td = td;
-	x->c.vcpu = &td->vcpus[0];
-	x->c.regs = &x->regs;
-	x->c.exit = &x->exit;
-	x->c.inj = &x->inj;
-	x->c.outcome = TDX_OUTCOME_DONE;
-	return &x->c;
-}
-
 static void test_gpa_access(void **state)
 {
 	struct tdx_td *td = tu_td_new(NULL);	/* PENDING_VE_DISABLE = 1 */
 	uint64_t sbit = tdx_td_shared_bit(td);
-	struct call_ctx x;
-	struct tdx_call *c;
+	struct tdx_test_gpa x;
 	void *p = NULL;
 
 	tu_accept(td, 0x10000, 0x1000);
-	c = call_new(&x, td);
-	ASSERT_STATUS(tdx_gpa_access(c, 0x10040, 64, TDX_ACCESS_WRITE, 0, TDX_OPND_RDX, &p),
+	ASSERT_STATUS(tdx_test_gpa_access(td, 0x10040, 64, 1, 0, TDX_OPND_RDX, &p, &x),
 		      TDX_SUCCESS);
 	assert_ptr_equal(p, tdx_td_gpa_ptr(td, 0x10040, 64));
-	ASSERT_EQ(c->outcome, TDX_OUTCOME_DONE);
+	ASSERT_EQ(x.outcome, TDX_OUTCOME_DONE);
 
 	/* Crossing into the PENDING next page: EPT violation, type 6, that page. */
-	c = call_new(&x, td);
-	ASSERT_STATUS(tdx_gpa_access(c, 0x10F00, 0x200, TDX_ACCESS_READ, 0, TDX_OPND_RCX, &p),
-		      TDX_GPA_WALK_DIVERTED);
-	ASSERT_EQ(c->outcome, TDX_OUTCOME_TD_EXIT);
+	ASSERT_STATUS(tdx_test_gpa_access(td, 0x10F00, 0x200, 0, 0, TDX_OPND_RCX, &p, &x),
+		      TDX_TEST_GPA_DIVERTED);
+	ASSERT_EQ(x.outcome, TDX_OUTCOME_TD_EXIT);
 	ASSERT_EQ(x.exit.status, TDX_EXIT_EPT_VIOLATION);
 	ASSERT_EQ(x.exit.gpa, 0x11000);
 	ASSERT_EQ(x.exit.exit_qual, TDX_EPT_QUAL_READ);
 	ASSERT_EQ(x.exit.ext_exit_qual, TDX_EEQ_PENDING_EPT_VIOLATION);
 	/* The built-in host refuses: the TD touched memory before accepting. */
 	char why[256];
-	assert_int_equal(tdx_builtin_host_ept(td, &x.exit, why, sizeof(why)), -1);
+	assert_int_equal(tdx_test_host_ept(td, &x.exit, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "0x11000"));
 
 	/* PENDING_VE_DISABLE = 0: #VE with exit reason 48 and the GPA. */
-	td->td_ctls &= ~TDX_TD_CTLS_PENDING_VE_DISABLE;
-	c = call_new(&x, td);
-	ASSERT_STATUS(tdx_gpa_access(c, 0x20000, 8, TDX_ACCESS_WRITE, 0, TDX_OPND_RCX, &p),
-		      TDX_GPA_WALK_DIVERTED);
-	ASSERT_EQ(c->outcome, TDX_OUTCOME_INJECT);
+	tdx_test_set_td_ctls(td, 0);	/* was PENDING_VE_DISABLE only */
+	ASSERT_STATUS(tdx_test_gpa_access(td, 0x20000, 8, 1, 0, TDX_OPND_RCX, &p, &x),
+		      TDX_TEST_GPA_DIVERTED);
+	ASSERT_EQ(x.outcome, TDX_OUTCOME_INJECT);
 	ASSERT_EQ(x.inj.vector, 20);
-	ASSERT_EQ(td->vcpus[0].ve.exit_reason, TDX_EXIT_EPT_VIOLATION);
-	ASSERT_EQ(td->vcpus[0].ve.gpa, 0x20000);
-	ASSERT_EQ(td->vcpus[0].ve.exit_qual, TDX_EPT_QUAL_WRITE);
-	ASSERT_EQ(td->vcpus[0].ve.valid, TDX_VE_INFO_VALID);
-	td->vcpus[0].ve.valid = 0;
+	struct tdx_ve_event ve;
+	assert_int_equal(tdx_vcpu_ve_info(td, 0, &ve), 1);	/* VALID */
+	ASSERT_EQ(ve.exit_reason, TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(ve.gpa, 0x20000);
+	ASSERT_EQ(ve.exit_qual, TDX_EPT_QUAL_WRITE);
+	tdx_test_set_ve_info(td, 0, &ve, 0);	/* as VEINFO.GET leaves it */
 
 	/* FREE private page: EPT violation without EEQ, host AUGs it. */
 	ASSERT_STATUS(tdx_host_page_remove(td, 0x10000, TDX_PAGE_4K), TDX_SUCCESS);
-	c = call_new(&x, td);
-	ASSERT_STATUS(tdx_gpa_access(c, 0x10000, 8, TDX_ACCESS_READ, 0, TDX_OPND_RCX, &p),
-		      TDX_GPA_WALK_DIVERTED);
-	ASSERT_EQ(c->outcome, TDX_OUTCOME_TD_EXIT);
+	ASSERT_STATUS(tdx_test_gpa_access(td, 0x10000, 8, 0, 0, TDX_OPND_RCX, &p, &x),
+		      TDX_TEST_GPA_DIVERTED);
+	ASSERT_EQ(x.outcome, TDX_OUTCOME_TD_EXIT);
 	ASSERT_EQ(x.exit.ext_exit_qual, 0);
-	assert_int_equal(tdx_builtin_host_ept(td, &x.exit, why, sizeof(why)), 0);
+	assert_int_equal(tdx_test_host_ept(td, &x.exit, why, sizeof(why)), 0);
 	expect_state(td, 0x10000, TDX_SEPT_PENDING, TDX_PAGE_4K, 0);
 	/* Beyond memory: an exit the host cannot resolve. */
-	c = call_new(&x, td);
-	ASSERT_STATUS(tdx_gpa_access(c, 1ull << 32, 8, TDX_ACCESS_READ, 0, TDX_OPND_RCX, &p),
-		      TDX_GPA_WALK_DIVERTED);
-	assert_int_equal(tdx_builtin_host_ept(td, &x.exit, why, sizeof(why)), -1);
+	ASSERT_STATUS(tdx_test_gpa_access(td, 1ull << 32, 8, 0, 0, TDX_OPND_RCX, &p, &x),
+		      TDX_TEST_GPA_DIVERTED);
+	assert_int_equal(tdx_test_host_ept(td, &x.exit, why, sizeof(why)), -1);
 	assert_non_null(strstr(why, "0x100000000"));
 
 	/* Beyond GPAW, and a range crossing the top: OPERAND_INVALID | operand. */
-	c = call_new(&x, td);
-	ASSERT_STATUS(tdx_gpa_access(c, 1ull << 48, 8, TDX_ACCESS_READ, 1, TDX_OPND_R8, &p),
+	ASSERT_STATUS(tdx_test_gpa_access(td, 1ull << 48, 8, 0, 1, TDX_OPND_R8, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_R8);
-	ASSERT_STATUS(tdx_gpa_access(c, (1ull << 48) - 4, 8, TDX_ACCESS_READ, 1, TDX_OPND_R8, &p),
+	ASSERT_STATUS(tdx_test_gpa_access(td, (1ull << 48) - 4, 8, 0, 1, TDX_OPND_R8, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_R8);
-	ASSERT_EQ(c->outcome, TDX_OUTCOME_DONE);
+	ASSERT_EQ(x.outcome, TDX_OUTCOME_DONE);
 
 	/* Shared operands. */
-	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30000, 8, TDX_ACCESS_READ, 0, TDX_OPND_RDX, &p),
+	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 0, TDX_OPND_RDX, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);
-	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30000, 8, TDX_ACCESS_READ, 1, TDX_OPND_RDX, &p),
+	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 1, TDX_OPND_RDX, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* not mapped shared */
 	ASSERT_STATUS(tdx_host_set_shared(td, 0x30000, 0x1000, 1), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30000, 8, TDX_ACCESS_READ, 1, TDX_OPND_RDX, &p),
+	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 1, TDX_OPND_RDX, &p, &x),
 		      TDX_SUCCESS);
 	assert_ptr_equal(p, tdx_td_gpa_ptr(td, 0x30000, 8));
-	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30FFC, 8, TDX_ACCESS_READ, 1, TDX_OPND_RDX, &p),
+	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30FFC, 8, 0, 1, TDX_OPND_RDX, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* second page is not shared */
-	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30000, 8, TDX_ACCESS_READ, 0, TDX_OPND_RDX, &p),
+	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 0, TDX_OPND_RDX, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* leaf takes private only */
-	ASSERT_EQ(c->outcome, TDX_OUTCOME_DONE);
+	ASSERT_EQ(x.outcome, TDX_OUTCOME_DONE);
 	tdx_td_destroy(td);
 }
 

@@ -432,6 +432,12 @@ struct tdx_l2_enter_guest_state {
 #define TDXKIT_L2_CTLS_ENABLE_TDVMCALL    (1ull << 1)
 #define TDXKIT_L2_CTLS_ENABLE_EXTENDED_VE (1ull << 2)
 
+/* VMCS encodings: bits 14:13 the width, 11:10 the type, 9:1 the index, 0
+ * the "high" access of a 64-bit field (SDM appendix B). */
+#define TDXKIT_VMCS_WIDTH(enc)	(((enc) >> 13) & 3u)
+enum tdx_vmcs_width {
+	TDXKIT_VMCS_W16 = 0, TDXKIT_VMCS_W64 = 1, TDXKIT_VMCS_W32 = 2, TDXKIT_VMCS_WNAT = 3
+};
 /* VMCS field encodings (SDM appendix B) that the module and an L2 CPU
  * engine use: bits 14:13 width (0 16-bit, 1 64-bit, 2 32-bit, 3 natural),
  * 11:10 type, 9:1 index. L1 reaches them as TDG.VP.RD/WR fields (6.6). */

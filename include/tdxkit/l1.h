@@ -325,7 +325,7 @@ static inline void tdx_l1_advance_rip(struct tdx_l1_vp *vp)
  * width is refused with TDX_L1_E_FIELD_WIDTH and makes no TDCALL (64-bit
  * calls take 64-bit and natural-width fields). Writes change only the bits
  * in mask and return the old value in *old (may be NULL). */
-#define TDX_L1_VMCS_WIDTH(enc) (((enc) >> 13) & 3u)	/* 0 16, 1 64, 2 32, 3 natural */
+#define TDX_L1_VMCS_WIDTH(enc) TDXKIT_VMCS_WIDTH(enc)	/* 0 16, 1 64, 2 32, 3 natural */
 #define TDX_L1_VMCS_VIRTUAL_APIC_ADDR ((uint32_t)TDXKIT_VMCS_VIRTUAL_APIC_ADDR)
 TDXKIT_API uint64_t tdx_l1_vmcs_field_id(enum tdx_l1_vtl vtl, uint32_t field);	/* ~0 if invalid */
 TDXKIT_API uint64_t tdx_l1_read_vmcs16(struct tdx_l1_vp *vp, enum tdx_l1_vtl vtl, uint32_t field, uint16_t *value);

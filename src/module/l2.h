@@ -18,16 +18,13 @@ struct tdx_vcpu;
 
 #define TDX_NULL_PA 0xFFFFFFFFFFFFFFFFull	/* MOD NULL_PA: "never set" */
 
-/* ---- VMCS encodings (SDM appendix B; docs/metadata-fields.md 2.4) -------
- * bits 14:13 width (0 = 16-bit, 1 = 64-bit, 2 = 32-bit, 3 = natural),
- * bits 11:10 type, bits 9:1 index, bit 0 = "high" access of a 64-bit field. */
-#define TDX_VMCS_WIDTH(enc)	(((enc) >> 13) & 3u)
-enum tdx_vmcs_width { TDX_VMCS_W16 = 0, TDX_VMCS_W64 = 1, TDX_VMCS_W32 = 2, TDX_VMCS_WNAT = 3 };
+/* ---- the L2 VMCS store: encodings (TDXKIT_VMCS_*, width VMCS_WIDTH)
+ * in tdxkit/abi.h; docs/metadata-fields.md 2.4. */
 /* Storage slot of an encoding: width, type and index (every L2 table entry
  * has index < 64). */
 #define TDX_L2_VMCS_SLOTS 1024u
 #define TDX_L2_VMCS_SLOT(enc) \
-	((TDX_VMCS_WIDTH(enc) << 8) | ((((enc) >> 10) & 3u) << 6) | (((enc) >> 1) & 0x3Fu))
+	((VMCS_WIDTH(enc) << 8) | ((((enc) >> 10) & 3u) << 6) | (((enc) >> 1) & 0x3Fu))
 
 
 /* Word 0 as the module derives it from an L1 SEPT leaf (MOD
