@@ -167,6 +167,11 @@ TDXKIT_API int tdx_host_register(struct tdx_host *h, enum tdx_host_kind kind, td
  * SUBFUNC_UNSUPPORTED, except GetTdVmCallInfo which is answered built-in as
  * KVM does) and complete. Returns the handler's result. */
 TDXKIT_API int tdx_host_dispatch(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e);
+/* The same, with the decoded request written to *req instead of h->last
+ * (which is then left alone): for a host that serves several VCPUs at once
+ * from their own threads. The handlers must be thread-safe then too. */
+TDXKIT_API int tdx_host_dispatch_req(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e,
+			  struct tdx_host_req *req);
 
 /* Module-model adapter: cfg.host.tdvmcall = tdx_host_ops_tdvmcall;
  * cfg.host.ctx = &my_host (a struct tdx_host *). If my_host.cfg.gpaw is 0

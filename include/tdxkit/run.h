@@ -2,8 +2,9 @@
  * tdxkit/run.h: the contract between tdx-run (or libtdxkit-preload.so, or
  * an in-process trap engine, tdxkit/trap.h) and the program it runs as a
  * TD: where TD memory is, how the run is configured, how it ends, and the
- * #VE frame. Only <stdint.h>; nothing to link (tdx_ve_register() finds the
- * engine through a weak reference).
+ * #VE and interrupt frames. Only <stdint.h> (freestanding code may include
+ * it); nothing to link (tdx_ve_register() and tdx_irq_register() find the
+ * engine through weak references).
  */
 #ifndef TDXKIT_RUN_H
 #define TDXKIT_RUN_H
@@ -39,6 +40,7 @@ extern "C" {
 #define TDX_RUN_ENV_LEAK_CHECK "TDXKIT_RUN_LEAK_CHECK"	/* 1: report exposed non-input registers */
 #define TDX_RUN_ENV_HOSTILE    "TDXKIT_RUN_HOSTILE"	/* SEED: adversarial, reproducible host */
 #define TDX_RUN_ENV_QUOTE_KEY  "TDXKIT_RUN_QUOTE_KEY"	/* PEM key to sign with, or where to save ours */
+#define TDX_RUN_ENV_WINDOWS    "TDXKIT_RUN_WINDOWS"	/* auto | fault | protect (module.h window modes) */
 
 /* ---- how it ends --------------------------------------------------------------
  * The program's own exit status, or V after a write of V to the exit port
@@ -48,7 +50,7 @@ extern "C" {
 #define TDX_RUN_EXIT_ACCESS  120	/* bad access to TD memory (a PENDING page, the wrong alias) */
 #define TDX_RUN_EXIT_INJECT  121	/* an exception the program cannot take (#GP, #UD, #DF, #VE) */
 #define TDX_RUN_EXIT_DEAD    122	/* the host gave up on the TD */
-#define TDX_RUN_EXIT_CONFIG  123	/* bad TDXKIT_RUN_* configuration, or no TD */
+#define TDX_RUN_EXIT_CONFIG  123	/* bad TDXKIT_RUN_* configuration; more threads than VCPUs */
 
 /*
  * #VE delivery (tdx-abi.md 4.1, 4.2). The program registers one handler
@@ -93,19 +95,40 @@ struct tdx_ve_frame {
 };
 typedef void (*tdx_ve_handler_fn)(struct tdx_ve_frame *frame);
 
-/* The registration entry point exported by the engine (libtdxkit-preload.so
+/*
+ * Interrupts from the host (tdx_vcpu_post_interrupt(), tdxkit/module.h: the
+ * default host posts the vector a guest set up with
+ * SetupEventNotifyInterrupt when a quote completes). The engine delivers a posted vector to the thread of
+ * that VCPU at once, even while it sleeps and makes no TDCALL (it is
+ * signalled with TDX_TRAP_IRQ_SIGNAL, SIGRTMAX - 1: tdxkit/trap.h), and the
+ * handler runs on that thread
+ * with the interrupted registers in a frame it may edit, as the #VE handler
+ * does; asynchronous signals other than SIGTERM, SIGINT and SIGQUIT are
+ * blocked meanwhile, as interrupts are in an interrupt handler. Without a
+ * handler the vector is traced and dropped. The program must leave
+ * TDX_TRAP_IRQ_SIGNAL to the engine.
+ */
+typedef void (*tdx_irq_handler_fn)(unsigned vector, struct tdx_ve_frame *frame);
+
+/* The registration entry points exported by the engine (libtdxkit-preload.so
  * under tdx-run, libtdxkit-trap.a in-process): 0, or -1 when the engine is
  * not installed. */
 TDXKIT_PRELOAD_API int tdxkit_ve_register(tdx_ve_handler_fn fn);
+TDXKIT_PRELOAD_API int tdxkit_irq_register(tdx_irq_handler_fn fn);
 
 #ifndef TDXKIT_TRAP_ENGINE
 /* For programs: registers through a weak reference, so that the program
  * needs no trap library and links without one; -1 when not under tdx-run
  * (the symbol is absent) or the engine is not installed. */
 extern int tdxkit_ve_register(tdx_ve_handler_fn fn) TDXKIT_WEAK;
+extern int tdxkit_irq_register(tdx_irq_handler_fn fn) TDXKIT_WEAK;
 static inline int tdx_ve_register(tdx_ve_handler_fn fn)
 {
 	return tdxkit_ve_register ? tdxkit_ve_register(fn) : -1;
+}
+static inline int tdx_irq_register(tdx_irq_handler_fn fn)
+{
+	return tdxkit_irq_register ? tdxkit_irq_register(fn) : -1;
 }
 #endif
 

@@ -97,6 +97,19 @@ static inline int tdx_run_parse_sept(const char *s, enum tdx_sept_policy *out, c
 	return snprintf(why, len, "SEPT policy '%s' is not 2m or 4k", s ? s : ""), -1;
 }
 
+/* How the TD memory windows follow the page states (tdx-run --windows). */
+enum tdx_run_windows { TDX_RUN_WINDOWS_AUTO, TDX_RUN_WINDOWS_FAULT, TDX_RUN_WINDOWS_PROTECT };
+
+static inline int tdx_run_parse_windows(const char *s, enum tdx_run_windows *out, char *why,
+					size_t len)
+{
+	static const char *const names[] = { "auto", "fault", "protect" };
+	for (unsigned i = 0; s && i < 3; i++)
+		if (!strcmp(s, names[i]))
+			return *out = (enum tdx_run_windows)i, 0;
+	return snprintf(why, len, "window mode '%s' is not auto, fault or protect", s ? s : ""), -1;
+}
+
 /* The checks that need more than one value: the memory must be whole
  * 4 KiB pages and fit below the shared bit. */
 static inline int tdx_run_check(const struct tdx_td_config *cfg, char *why, size_t len)

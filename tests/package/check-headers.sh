@@ -25,7 +25,10 @@ command -v c++ >/dev/null 2>&1 || { echo "no C++ compiler"; exit 77; }
 headers=$(cd "$inc/tdxkit" && ls *.h | grep -v '^spec_names\.h$')
 n=0
 for h in $headers; do
-	printf '#include <tdxkit/%s>\n#include <tdxkit/%s>\nint tdxkit_unit;\n' "$h" "$h" > "$tmp/u.c"
+	# trap.h documents that it needs POSIX (siginfo_t) in strict modes.
+	posix=""
+	[ "$h" = trap.h ] && posix='#define _POSIX_C_SOURCE 200809L\n'
+	printf "$posix"'#include <tdxkit/%s>\n#include <tdxkit/%s>\nint tdxkit_unit;\n' "$h" "$h" > "$tmp/u.c"
 	cp "$tmp/u.c" "$tmp/u.cc"
 	for m in $modes; do
 		cc=${m%%:*} std=${m#*:}
