@@ -127,6 +127,11 @@ typedef int (*tdx_trap_inject_fn)(void *ctx, struct tdx_td *td, unsigned vcpu,
 				  const struct tdx_inject *inj, struct tdx_regs *regs);
 TDXKIT_API void tdx_trap_set_inject_hook(tdx_trap_inject_fn fn, void *ctx);
 
+/* For debuggers (tdx-run --gdb's tdx-run-gdb.py reads it): the windows of
+ * the installed engine's TD: private base, shared base, size; 0 when none.
+ * libtdxkit-preload.so exports it. */
+extern TDXKIT_PRELOAD_API volatile uint64_t tdxkit_gdb_windows[3];
+
 /* #VE and interrupt delivery: the frame, the handler types and the
  * program's registration are in tdxkit/run.h (the program contract). */
 /* The signal the engine delivers host interrupts with (tdxkit/run.h): the

@@ -331,9 +331,20 @@ void tdx_mem_set_shared(struct tdx_mem *m, uint64_t p, int shared)
 
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 {
-	/* Punching a hole frees the pages: the next touch reads fresh zeroes,
-	 * with no copying and no RSS (issue: accept zeroes cheaply). It also
-	 * unmaps them from every window, which FAULT mode relies on. */
+	/* One 4 KiB page (a 4 KiB accept): a page the memfd does not hold is
+	 * a hole and reads as zeroes already; one it holds is cleared in
+	 * place. No hole punch: that takes the file's lock, which every VCPU
+	 * accepting at once would queue on. mincore(2) tells which, from the
+	 * page cache, without faulting the page in. */
+	unsigned char in_core;
+	if (len == TDX_PAGE_SIZE_4K && mincore(m->host + off, len, &in_core) == 0) {
+		if (in_core & 1)
+			memset(m->host + off, 0, len);
+		return;
+	}
+	/* Larger ranges: punching a hole frees the pages: the next touch
+	 * reads fresh zeroes, with no copying and no RSS (issue: accept
+	 * zeroes cheaply). It also unmaps them from every window. */
 	if (fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)off, (off_t)len) == 0)
 		return;

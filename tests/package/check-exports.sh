@@ -25,7 +25,7 @@ for lib in $libs; do
 	name=$(basename "$lib")
 	while read -r sym; do
 		case $name in
-		libtdxkit-preload.so*) pat="TDXKIT_PRELOAD_API.*[^A-Za-z0-9_]$sym[[:space:]]*\(" ;;
+		libtdxkit-preload.so*) pat="TDXKIT_PRELOAD_API.*[^A-Za-z0-9_]$sym[[:space:]]*[\(\[]" ;;
 		*) pat="TDXKIT_API.*[^A-Za-z0-9_]$sym[[:space:]]*[\(\[]" ;;
 		esac
 		grep -qE "$pat" "$tmp/all.h" || fail "$name exports $sym, which no public header declares as its API"
