@@ -642,7 +642,7 @@ static void test_accept_split_2m(void **state)
 	/* The host split a region the guest never touched (demote of PENDING). */
 	const uint64_t r2 = 10 * SZ_2M;
 	ASSERT_STATUS(tdx_accept_memory(r2 + SZ_4K, r2 + 2 * SZ_4K, NULL), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_host_page_demote(td, r2 + SZ_2M), TDX_SUCCESS);	/* PENDING leaf */
+	ASSERT_STATUS(tdh_mem_page_demote(td, r2 + SZ_2M), TDX_SUCCESS);	/* PENDING leaf */
 	ASSERT_STATUS(tdx_accept_memory(r2, r2 + 2 * SZ_2M, &stop), TDX_SUCCESS);
 	assert_present(td, r2, r2 + 2 * SZ_2M, TDX_PAGE_4K);
 	detach_destroy(td);

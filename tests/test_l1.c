@@ -482,8 +482,8 @@ static void host_map_4k(struct tdx_td *td, uint64_t gpa)
 
 	assert_int_equal(tdx_td_page_state(td, gpa, &ps), 0);
 	if (ps.sept == TDX_SEPT_FREE)
-		ASSERT_STATUS(tdx_host_page_aug(td, gpa, TDX_PAGE_2M), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_host_page_demote(td, gpa), TDX_SUCCESS);
+		ASSERT_STATUS(tdh_mem_page_aug(td, gpa, TDX_PAGE_2M), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_demote(td, gpa), TDX_SUCCESS);
 	assert_int_equal(tdx_td_page_state(td, gpa + SZ_4K, &ps), 0);
 	ASSERT_EQ(ps.level, TDX_PAGE_4K);
 	ASSERT_EQ(ps.sept, TDX_SEPT_PENDING);

@@ -271,7 +271,7 @@ static void test_report_shared_buffers(void **state)
 	const uint64_t shared = 0x40000;
 
 	/* REPORT takes private or shared GPAs for both buffers (9.1). */
-	ASSERT_STATUS(tdx_host_set_shared(td, shared, 0x2000, 1), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, shared, 0x2000, 1), TDX_SUCCESS);
 	uint8_t *rd = gmem(td, shared + 0x1040, 64);
 	memset(rd, 0x3D, 64);
 	ASSERT_STATUS(do_report(td, shared | sb, (shared + 0x1040) | sb, 0), TDX_SUCCESS);

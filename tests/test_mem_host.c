@@ -95,10 +95,10 @@ static void test_remove_and_reaccept(void **state)
 	tdx_td_windows(td, &w);
 	ASSERT_STATUS(accept(td, 0x1000, TDX_PAGE_4K), TDX_SUCCESS);
 	w.private_base[0x1000] = 7;
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x1000, TDX_PAGE_4K), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x1000, TDX_PAGE_4K), TDX_SUCCESS);
 	expect_state(td, 0x1000, TDX_SEPT_FREE, TDX_PAGE_4K, 0);
 	assert_true(faults(w.private_base + 0x1000, 0));
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x1000, TDX_PAGE_4K), RCX(TDX_EPT_ENTRY_FREE));
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x1000, TDX_PAGE_4K), RCX(TDX_EPT_ENTRY_FREE));
 
 	/* Accept of the FREE entry: an exit the built-in host answers with AUG. */
 	memset(&r, 0, sizeof(r));
@@ -114,7 +114,7 @@ static void test_remove_and_reaccept(void **state)
 
 	/* A removed 2 MiB leaf comes back as a 2 MiB leaf (POLICY_2M), then
 	 * is demoted for the 4 KiB accept: all inside one direct-mode TDCALL. */
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x800000, TDX_PAGE_2M), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x800000, TDX_PAGE_2M), TDX_SUCCESS);
 	expect_state(td, 0x800000, TDX_SEPT_FREE, TDX_PAGE_2M, 0);
 	ASSERT_STATUS(accept(td, 0x801000, TDX_PAGE_4K), TDX_SUCCESS);
 	expect_state(td, 0x801000, TDX_SEPT_PRESENT, TDX_PAGE_4K, 0);
@@ -126,7 +126,7 @@ static void test_remove_and_reaccept(void **state)
 	tdx_td_config_init(&cfg);
 	cfg.sept_policy = TDX_SEPT_POLICY_4K;
 	td = tu_td_new(&cfg);
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x5000, TDX_PAGE_4K), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x5000, TDX_PAGE_4K), TDX_SUCCESS);
 	ASSERT_STATUS(accept(td, 0x5000, TDX_PAGE_4K), TDX_SUCCESS);
 	expect_state(td, 0x5000, TDX_SEPT_PRESENT, TDX_PAGE_4K, 0);
 	tdx_td_destroy(td);
@@ -138,40 +138,40 @@ static void test_host_op_statuses(void **state)
 	uint64_t sbit = tdx_td_shared_bit(td);
 
 	/* Format errors. */
-	ASSERT_STATUS(tdx_host_page_aug(td, 0x1234, TDX_PAGE_4K), RCX(TDX_OPERAND_INVALID));
-	ASSERT_STATUS(tdx_host_page_aug(td, 0x1000, TDX_PAGE_2M), RCX(TDX_OPERAND_INVALID));
-	ASSERT_STATUS(tdx_host_page_aug(td, 0, TDX_PAGE_1G), RCX(TDX_OPERAND_INVALID));
-	ASSERT_STATUS(tdx_host_page_aug(td, sbit, TDX_PAGE_4K), RCX(TDX_OPERAND_INVALID));
-	ASSERT_STATUS(tdx_host_page_aug(td, 1ull << 30, TDX_PAGE_4K),
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0x1234, TDX_PAGE_4K), RCX(TDX_OPERAND_INVALID));
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0x1000, TDX_PAGE_2M), RCX(TDX_OPERAND_INVALID));
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0, TDX_PAGE_1G), RCX(TDX_OPERAND_INVALID));
+	ASSERT_STATUS(tdh_mem_page_aug(td, sbit, TDX_PAGE_4K), RCX(TDX_OPERAND_INVALID));
+	ASSERT_STATUS(tdh_mem_page_aug(td, 1ull << 30, TDX_PAGE_4K),
 		      RCX(TDX_OPERAND_ADDR_RANGE_ERROR));
-	ASSERT_STATUS(tdx_host_page_demote(td, 0x1000), RCX(TDX_OPERAND_INVALID));
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x1001, TDX_PAGE_4K), RCX(TDX_OPERAND_INVALID));
+	ASSERT_STATUS(tdh_mem_page_demote(td, 0x1000), RCX(TDX_OPERAND_INVALID));
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x1001, TDX_PAGE_4K), RCX(TDX_OPERAND_INVALID));
 	/* State errors. */
-	ASSERT_STATUS(tdx_host_page_aug(td, 0, TDX_PAGE_2M), RCX(TDX_EPT_ENTRY_NOT_FREE));
-	ASSERT_STATUS(tdx_host_page_aug(td, 0x1000, TDX_PAGE_4K), RCX(TDX_EPT_WALK_FAILED));
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x1000, TDX_PAGE_4K), RCX(TDX_EPT_WALK_FAILED));
-	ASSERT_STATUS(tdx_host_page_demote(td, 0), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_host_page_demote(td, 0), RCX(TDX_EPT_ENTRY_NOT_LEAF));
-	ASSERT_STATUS(tdx_host_page_remove(td, 0, TDX_PAGE_2M), RCX(TDX_EPT_ENTRY_NOT_LEAF));
-	ASSERT_STATUS(tdx_host_page_aug(td, 0, TDX_PAGE_2M), RCX(TDX_EPT_ENTRY_NOT_FREE));
-	ASSERT_STATUS(tdx_host_page_aug(td, 0x1000, TDX_PAGE_4K), RCX(TDX_EPT_ENTRY_NOT_FREE));
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x200000, TDX_PAGE_2M), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x200000, TDX_PAGE_2M), RCX(TDX_EPT_ENTRY_FREE));
-	ASSERT_STATUS(tdx_host_page_demote(td, 0x200000), RCX(TDX_EPT_ENTRY_NOT_LEAF));
-	ASSERT_STATUS(tdx_host_page_aug(td, 0x200000, TDX_PAGE_2M), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0, TDX_PAGE_2M), RCX(TDX_EPT_ENTRY_NOT_FREE));
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0x1000, TDX_PAGE_4K), RCX(TDX_EPT_WALK_FAILED));
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x1000, TDX_PAGE_4K), RCX(TDX_EPT_WALK_FAILED));
+	ASSERT_STATUS(tdh_mem_page_demote(td, 0), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_demote(td, 0), RCX(TDX_EPT_ENTRY_NOT_LEAF));
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0, TDX_PAGE_2M), RCX(TDX_EPT_ENTRY_NOT_LEAF));
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0, TDX_PAGE_2M), RCX(TDX_EPT_ENTRY_NOT_FREE));
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0x1000, TDX_PAGE_4K), RCX(TDX_EPT_ENTRY_NOT_FREE));
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x200000, TDX_PAGE_2M), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x200000, TDX_PAGE_2M), RCX(TDX_EPT_ENTRY_FREE));
+	ASSERT_STATUS(tdh_mem_page_demote(td, 0x200000), RCX(TDX_EPT_ENTRY_NOT_LEAF));
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0x200000, TDX_PAGE_2M), TDX_SUCCESS);
 	expect_state(td, 0x3FF000, TDX_SEPT_PENDING, TDX_PAGE_2M, 0);
 	/* Demote keeps an accepted 2 MiB accepted and visible. */
 	ASSERT_STATUS(accept(td, 0x200000, TDX_PAGE_2M), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_host_page_demote(td, 0x200000), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_demote(td, 0x200000), TDX_SUCCESS);
 	expect_state(td, 0x3FF000, TDX_SEPT_PRESENT, TDX_PAGE_4K, 0);
 	ASSERT_STATUS(accept(td, 0x3FF000, TDX_PAGE_4K), 0x00000B0A00000000ull);
 	struct tdx_mem_windows w;
 	tdx_td_windows(td, &w);
 	assert_false(faults(w.private_base + 0x3FF000, 1));
 	/* set_shared arguments. */
-	ASSERT_STATUS(tdx_host_set_shared(td, 0x1800, 0x1000, 1), RCX(TDX_OPERAND_INVALID));
-	ASSERT_STATUS(tdx_host_set_shared(td, 0x1000, 0x800, 1), TDX_OPERAND_INVALID | TDX_OPND_RDX);
-	ASSERT_STATUS(tdx_host_set_shared(td, (1ull << 30) - 0x1000, 0x2000, 1),
+	ASSERT_STATUS(tdx_td_set_shared(td, 0x1800, 0x1000, 1), RCX(TDX_OPERAND_INVALID));
+	ASSERT_STATUS(tdx_td_set_shared(td, 0x1000, 0x800, 1), TDX_OPERAND_INVALID | TDX_OPND_RDX);
+	ASSERT_STATUS(tdx_td_set_shared(td, (1ull << 30) - 0x1000, 0x2000, 1),
 		      RCX(TDX_OPERAND_ADDR_RANGE_ERROR));
 	tdx_td_destroy(td);
 }
@@ -186,7 +186,7 @@ static void test_shared_conversion(void **state)
 	ASSERT_STATUS(accept(td, 0x600000, TDX_PAGE_2M), TDX_SUCCESS);
 	memset(w.private_base + 0x600000, 0x77, 0x3000);
 	/* Convert 2 pages in the middle of an accepted 2 MiB leaf to shared. */
-	ASSERT_STATUS(tdx_host_set_shared(td, sbit | 0x601000, 0x2000, 1), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, sbit | 0x601000, 0x2000, 1), TDX_SUCCESS);
 	expect_state(td, 0x601000, TDX_SEPT_FREE, TDX_PAGE_4K, 1);
 	expect_state(td, 0x602000, TDX_SEPT_FREE, TDX_PAGE_4K, 1);
 	expect_state(td, 0x600000, TDX_SEPT_PRESENT, TDX_PAGE_4K, 0);
@@ -199,12 +199,12 @@ static void test_shared_conversion(void **state)
 	w.shared_base[0x602000] = 0x99;
 	ASSERT_EQ(*(uint8_t *)tdx_td_gpa_ptr(td, sbit | 0x602000, 1), 0x99);
 	/* Sharing again keeps shared content. */
-	ASSERT_STATUS(tdx_host_set_shared(td, 0x601000, 0x2000, 1), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, 0x601000, 0x2000, 1), TDX_SUCCESS);
 	ASSERT_EQ(w.shared_base[0x602000], 0x99);
 
 	/* Back to private: unmap shared, then AUG (by the built-in host on the
 	 * accept's EPT violation) and accept. */
-	ASSERT_STATUS(tdx_host_set_shared(td, 0x601000, 0x2000, 0), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, 0x601000, 0x2000, 0), TDX_SUCCESS);
 	expect_state(td, 0x602000, TDX_SEPT_FREE, TDX_PAGE_4K, 0);
 	assert_true(faults(w.shared_base + 0x602000, 0));
 	ASSERT_STATUS(accept(td, 0x602000, TDX_PAGE_4K), TDX_SUCCESS);
@@ -212,11 +212,11 @@ static void test_shared_conversion(void **state)
 	expect_state(td, 0x602000, TDX_SEPT_PRESENT, TDX_PAGE_4K, 0);
 
 	/* A whole 2 MiB PENDING leaf goes FREE at once. */
-	ASSERT_STATUS(tdx_host_set_shared(td, 0x800000, 0x200000, 1), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, 0x800000, 0x200000, 1), TDX_SUCCESS);
 	expect_state(td, 0x900000, TDX_SEPT_FREE, TDX_PAGE_2M, 1);
 	assert_false(faults(w.shared_base + 0x9FF000, 1));
 	/* AUG of a shared page drops the shared mapping (one page per GPA). */
-	ASSERT_STATUS(tdx_host_page_aug(td, 0x800000, TDX_PAGE_2M), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_aug(td, 0x800000, TDX_PAGE_2M), TDX_SUCCESS);
 	expect_state(td, 0x900000, TDX_SEPT_PENDING, TDX_PAGE_2M, 0);
 	assert_true(faults(w.shared_base + 0x9FF000, 0));
 	tdx_td_destroy(td);
@@ -264,7 +264,7 @@ static void test_gpa_access(void **state)
 	tdx_test_set_ve_info(td, 0, &ve, 0);	/* as VEINFO.GET leaves it */
 
 	/* FREE private page: EPT violation without EEQ, host AUGs it. */
-	ASSERT_STATUS(tdx_host_page_remove(td, 0x10000, TDX_PAGE_4K), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0x10000, TDX_PAGE_4K), TDX_SUCCESS);
 	ASSERT_STATUS(tdx_test_gpa_access(td, 0x10000, 8, 0, 0, TDX_OPND_RCX, &p, &x),
 		      TDX_TEST_GPA_DIVERTED);
 	ASSERT_EQ(x.outcome, TDX_OUTCOME_TD_EXIT);
@@ -289,7 +289,7 @@ static void test_gpa_access(void **state)
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);
 	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 1, TDX_OPND_RDX, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* not mapped shared */
-	ASSERT_STATUS(tdx_host_set_shared(td, 0x30000, 0x1000, 1), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, 0x30000, 0x1000, 1), TDX_SUCCESS);
 	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 1, TDX_OPND_RDX, &p, &x),
 		      TDX_SUCCESS);
 	assert_ptr_equal(p, tdx_td_gpa_ptr(td, 0x30000, 8));

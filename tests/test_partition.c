@@ -326,7 +326,7 @@ static void test_attr_rd(void **state)
 	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_RD, DATA_GPA, 0, 0, 0, &r), TDX_SUCCESS);
 	ASSERT_EQ(r.rcx, DATA_GPA);
 	/* FREE page: EPT-violation TD exit, qualification 0. */
-	ASSERT_STATUS(tdx_host_page_remove(td, DATA_GPA + 0x1000, TDX_PAGE_4K), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_remove(td, DATA_GPA + 0x1000, TDX_PAGE_4K), TDX_SUCCESS);
 	fill(&r, TDG_MEM_PAGE_ATTR_RD, DATA_GPA + 0x1010, 0, 0, 0);
 	assert_int_equal(mcall(td, &r, &e), TDX_OUTCOME_TD_EXIT);
 	ASSERT_EQ(e.status, TDX_EXIT_EPT_VIOLATION);
@@ -376,7 +376,7 @@ static void test_attr_wr_operands(void **state)
 		      TDX_PAGE_SIZE_MISMATCH | TDX_PAGE_1G);
 	/* FREE page: EPT-violation TD exit with EEQ type ATTR_WR. */
 	struct tdx_td_exit e;
-	ASSERT_STATUS(tdx_host_page_remove(td, DATA_GPA + 0x1000, TDX_PAGE_4K), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_remove(td, DATA_GPA + 0x1000, TDX_PAGE_4K), TDX_SUCCESS);
 	fill(&r, TDG_MEM_PAGE_ATTR_WR, (DATA_GPA + 0x1000) | TDX_PAGE_4K, W(1, RWX), W(1, ALLM), 0);
 	assert_int_equal(mcall(td, &r, &e), TDX_OUTCOME_TD_EXIT);
 	ASSERT_EQ(e.status, TDX_EXIT_EPT_VIOLATION);
@@ -459,7 +459,7 @@ static void test_attr_wr_semantics(void **state)
 	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_WR, 0x200000 | TDX_PAGE_2M, W(1, RWX), W(1, ALLM), 0, &r), TDX_SUCCESS);
 	ASSERT_EQ(r.rcx, 0x200000 | TDX_PAGE_2M);
 	ASSERT_EQ(tdx_test_l2_attr(td, 0x3FF000, 1, 1), RWX);
-	ASSERT_STATUS(tdx_host_page_demote(td, 0x200000), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_demote(td, 0x200000), TDX_SUCCESS);
 	ASSERT_EQ(tdx_test_l2_attr(td, 0x201000, 1, 1), RWX);
 	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_WR, 0x201000, W(1, TDX_GPA_ATTR_VALID), W(1, ALLM), 0, NULL), TDX_SUCCESS);
 	ASSERT_EQ(tdx_test_l2_attr(td, 0x201000, 1, 1), 0);
@@ -779,7 +779,7 @@ static void test_enter_ept(void **state)
 
 	/* Unmapped private GPA: host-routed (the built-in host AUGs it), then
 	 * completed into L1 as HOST_ROUTED_ASYNC with R13 = 0. */
-	ASSERT_STATUS(tdx_host_page_remove(td, DATA_GPA + 0x6000, TDX_PAGE_4K), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_remove(td, DATA_GPA + 0x6000, TDX_PAGE_4K), TDX_SUCCESS);
 	f.mem_gpa = DATA_GPA + 0x6000;
 	ASSERT_STATUS(call(td, TDG_VP_ENTER, VM(1), GS_GPA, 0, 0, &r),
 		      TDX_L2_EXIT_HOST_ROUTED_ASYNC | TDX_EXIT_EPT_VIOLATION);

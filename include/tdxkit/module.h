@@ -238,14 +238,15 @@ struct tdx_page_state {
 TDXKIT_API int tdx_td_page_state(const struct tdx_td *td, uint64_t gpa, struct tdx_page_state *st);
 
 /* Host (SEAMCALL-side) memory operations, used by the built-in host and by
- * host code: TDH.MEM.PAGE.AUG (map PENDING), TDH.MEM.PAGE.DEMOTE (split a
- * 2 MiB leaf into 512 4 KiB leaves of the same state), TDH.MEM.PAGE.REMOVE
- * (drop private mapping; content lost), and the shared-EPT mapping. Return
- * a TDX status. */
-TDXKIT_API uint64_t tdx_host_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level);
-TDXKIT_API uint64_t tdx_host_page_demote(struct tdx_td *td, uint64_t gpa);
-TDXKIT_API uint64_t tdx_host_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level);
-TDXKIT_API uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared);
+ * host code, each named after the SEAMCALL leaf it stands for:
+ * TDH.MEM.PAGE.AUG (map PENDING), TDH.MEM.PAGE.DEMOTE (split a 2 MiB leaf
+ * into 512 4 KiB leaves of the same state), TDH.MEM.PAGE.REMOVE (drop the
+ * private mapping; content lost); and the shared-EPT mapping, which is no
+ * SEAMCALL (the host owns the shared EPT). Return a TDX status. */
+TDXKIT_API uint64_t tdh_mem_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level);
+TDXKIT_API uint64_t tdh_mem_page_demote(struct tdx_td *td, uint64_t gpa);
+TDXKIT_API uint64_t tdh_mem_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level);
+TDXKIT_API uint64_t tdx_td_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared);
 
 /* Mark a guest interrupt pending (or not) for a VCPU, as the host's
  * posted-interrupt would: interruptible leaves (2 MiB ACCEPT) then stop
