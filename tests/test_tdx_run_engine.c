@@ -113,6 +113,11 @@ static void test_tdcall_under_malloc_lock(void **state)
 		skip();	/* a sanitizer build: its allocator cannot be replaced */
 	}
 	tu_expect(&r, 0, r.out, "tdcalls done under the malloc lock\n");
+	/* The trace, stats and leak-check paths format lines in the handler too. */
+	RUN_LIMIT(&r, 30000, TDX_RUN_PATH, "--trace", "--stats", "--leak-check", "--",
+		  GUEST("signals"), "malloc-lock");
+	tu_expect(&r, 0, r.out, "tdcalls done under the malloc lock\n");
+	tu_expect_has(&r, r.err, "TDG.MR.VERIFYREPORT(");
 	tu_proc_free(&r);
 }
 
