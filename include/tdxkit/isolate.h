@@ -19,7 +19,6 @@
 #include <stdint.h>
 
 #include "tdxkit/module.h"
-#include "tdxkit/trap.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -35,9 +34,11 @@ struct tdx_iso_config {
 	int windows_auto;		/* ... or fault where the kernel has it, else mprotect */
 	const char *name;		/* prefix of the engine's lines ("tdx-run") */
 	int trace_fd;			/* #VE / interrupt / note lines, -1: none */
-	tdx_trap_call_fn call;		/* runs one TDCALL; NULL: tdx_tdcall() */
+	/* Runs one TDCALL; NULL: tdx_tdcall() (as tdx_trap_set_call_fn). */
+	enum tdx_tdcall_outcome (*call)(void *ctx, struct tdx_td *td, unsigned vcpu,
+					struct tdx_regs *regs, struct tdx_inject *inj);
 	void *call_ctx;
-	tdx_trap_end_fn end;		/* before the engine returns the run's status */
+	void (*end)(void *ctx, int status);	/* before the run's status is returned */
 	void *end_ctx;
 };
 
@@ -49,8 +50,8 @@ struct tdx_iso_config {
  * 126/127 when it cannot be executed, TDX_ISO_EXIT_REFUSED for ptrace.
  * -1 with a one-line reason in err when the engine cannot start.
  */
-int tdx_iso_run(const struct tdx_iso_config *cfg, const char *path, char *const argv[],
-		char *const envp[], char *err, size_t errlen);
+TDXKIT_API int tdx_iso_run(const struct tdx_iso_config *cfg, const char *path, char *const argv[],
+			   char *const envp[], char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -6,12 +6,6 @@
 
 #include "trap_int.h"
 
-/* VMX exit qualification of an IO exit (SDM 28.2.1 table 28-5; 4.2). */
-#define IOQ_IN     (1u << 3)
-#define IOQ_STRING (1u << 4)
-#define IOQ_REP    (1u << 5)
-#define IOQ_IMM    (1u << 6)	/* port in the instruction, not in DX */
-
 static unsigned data_size(ZydisRegister r)
 {
 	switch (r) {
@@ -85,18 +79,18 @@ int tdx_trap_decode_ve_bytes(const uint8_t *ip, size_t avail, uint64_t rdx,
 		*name = "WRMSR";
 		return 0;
 	case ZYDIS_MNEMONIC_IN:
-		q = IOQ_IN;
+		q = TDX_IO_QUAL_IN;
 		*name = "IN";
 		break;
 	case ZYDIS_MNEMONIC_OUT:
 		*name = "OUT";
 		break;
-	case ZYDIS_MNEMONIC_INSB: size = 1; q = IOQ_IN | IOQ_STRING; *name = "INS"; break;
-	case ZYDIS_MNEMONIC_INSW: size = 2; q = IOQ_IN | IOQ_STRING; *name = "INS"; break;
-	case ZYDIS_MNEMONIC_INSD: size = 4; q = IOQ_IN | IOQ_STRING; *name = "INS"; break;
-	case ZYDIS_MNEMONIC_OUTSB: size = 1; q = IOQ_STRING; *name = "OUTS"; break;
-	case ZYDIS_MNEMONIC_OUTSW: size = 2; q = IOQ_STRING; *name = "OUTS"; break;
-	case ZYDIS_MNEMONIC_OUTSD: size = 4; q = IOQ_STRING; *name = "OUTS"; break;
+	case ZYDIS_MNEMONIC_INSB: size = 1; q = TDX_IO_QUAL_IN | TDX_IO_QUAL_STRING; *name = "INS"; break;
+	case ZYDIS_MNEMONIC_INSW: size = 2; q = TDX_IO_QUAL_IN | TDX_IO_QUAL_STRING; *name = "INS"; break;
+	case ZYDIS_MNEMONIC_INSD: size = 4; q = TDX_IO_QUAL_IN | TDX_IO_QUAL_STRING; *name = "INS"; break;
+	case ZYDIS_MNEMONIC_OUTSB: size = 1; q = TDX_IO_QUAL_STRING; *name = "OUTS"; break;
+	case ZYDIS_MNEMONIC_OUTSW: size = 2; q = TDX_IO_QUAL_STRING; *name = "OUTS"; break;
+	case ZYDIS_MNEMONIC_OUTSD: size = 4; q = TDX_IO_QUAL_STRING; *name = "OUTS"; break;
 	default:
 		return -1;
 	}
@@ -105,20 +99,20 @@ int tdx_trap_decode_ve_bytes(const uint8_t *ip, size_t avail, uint64_t rdx,
 	for (unsigned i = 0; i < in.operand_count_visible; i++) {
 		if (ops[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			port = (unsigned)ops[i].imm.value.u & 0xFF;
-			q |= IOQ_IMM;
+			q |= TDX_IO_QUAL_IMM;
 		} else if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER && data_size(ops[i].reg.value)) {
 			size = data_size(ops[i].reg.value);
 		}
 	}
 	if (!size)
 		return -1;
-	if (q & IOQ_STRING) {
+	if (q & TDX_IO_QUAL_STRING) {
 		if (in.attributes & ZYDIS_ATTRIB_HAS_REP)
-			q |= IOQ_REP;
-		ev->instr_info = string_info(&in, !(q & IOQ_IN));
+			q |= TDX_IO_QUAL_REP;
+		ev->instr_info = string_info(&in, !(q & TDX_IO_QUAL_IN));
 	}
 	ev->exit_reason = TDX_EXIT_IO_INSTRUCTION;
-	ev->exit_qual = (uint64_t)(size - 1) | q | (uint64_t)port << 16;
+	ev->exit_qual = TDX_IO_QUAL(size, q, port);	/* tdxkit/abi.h */
 	return 0;
 }
 
