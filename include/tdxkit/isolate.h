@@ -28,17 +28,21 @@ extern "C" {
  * (it called ptrace: the engine is its tracer already). */
 #define TDX_ISO_EXIT_REFUSED 118
 
+/* Runs one TDCALL (as tdx_trap_set_call_fn's); the end hook (as
+ * tdx_trap_set_end_hook's). */
+typedef enum tdx_tdcall_outcome (*tdx_iso_call_fn)(void *ctx, struct tdx_td *td, unsigned vcpu,
+						   struct tdx_regs *regs, struct tdx_inject *inj);
+typedef void (*tdx_iso_end_fn)(void *ctx, int status);
+
 struct tdx_iso_config {
 	struct tdx_td *td;		/* the TD, its host attached (tdx_td_config.host) */
 	int windows_fault;		/* 1: fault-driven windows (else mprotect) ... */
 	int windows_auto;		/* ... or fault where the kernel has it, else mprotect */
 	const char *name;		/* prefix of the engine's lines ("tdx-run") */
 	int trace_fd;			/* #VE / interrupt / note lines, -1: none */
-	/* Runs one TDCALL; NULL: tdx_tdcall() (as tdx_trap_set_call_fn). */
-	enum tdx_tdcall_outcome (*call)(void *ctx, struct tdx_td *td, unsigned vcpu,
-					struct tdx_regs *regs, struct tdx_inject *inj);
+	tdx_iso_call_fn call;		/* NULL: tdx_tdcall() */
 	void *call_ctx;
-	void (*end)(void *ctx, int status);	/* before the run's status is returned */
+	tdx_iso_end_fn end;		/* before the run's status is returned */
 	void *end_ctx;
 };
 
