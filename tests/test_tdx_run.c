@@ -138,7 +138,7 @@ static void test_ordinary_faults(void **state)
 	/* Faults outside TD memory and genuine illegal instructions behave as
 	 * without the engine. */
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("touch"), "ud2");
-	tu_expect_signal(&r, SIGILL);
+	tu_expect_killed(&r, SIGILL);
 	RUN(&r, TDX_RUN_PATH, "--", GUEST("touch"), "outside");
 	assert_null(strstr(r.err, "GPA"));
 #if defined(__SANITIZE_ADDRESS__)
@@ -146,7 +146,7 @@ static void test_ordinary_faults(void **state)
 	assert_true(WIFSIGNALED(r.status) || (WIFEXITED(r.status) && WEXITSTATUS(r.status) != 0 &&
 					      WEXITSTATUS(r.status) != TDX_TRAP_EXIT_ACCESS));
 #else
-	tu_expect_signal(&r, SIGSEGV);
+	tu_expect_killed(&r, SIGSEGV);
 #endif
 	tu_proc_free(&r);
 }
@@ -260,10 +260,13 @@ static void test_exit_status_passes_through(void **state)
 
 	RUN(&r, TDX_RUN_PATH, "--", "/bin/sh", "-c", "exit 7");
 	tu_expect_exit(&r, 7);
-	/* What the program starts is not a TD: its TDCALL is illegal. */
+	/* What the program starts is not a TD: its TDCALL faults as the CPU
+	 * makes it (SIGILL on AMD, SIGSEGV on Intel). */
+	char want[32];
+	snprintf(want, sizeof(want), "child=%d", 128 + tdx_trap_probe_signal());
 	RUN(&r, TDX_RUN_PATH, "--", "/bin/sh", "-c", GUEST("info") "; echo child=$?");
 	tu_expect_exit(&r, 0);
-	tu_expect_has(&r, r.out, "child=132");
+	tu_expect_has(&r, r.out, want);
 	tu_proc_free(&r);
 }
 
@@ -272,7 +275,7 @@ static void test_without_tdx_run(void **state)
 	struct tu_proc r = { 0 };
 
 	RUN(&r, GUEST("info"));
-	tu_expect_signal(&r, SIGILL);
+	tu_expect_signal(&r, tdx_trap_probe_signal());	/* the CPU's own answer to TDCALL */
 	assert_string_equal(r.out, "");
 	tu_proc_free(&r);
 }

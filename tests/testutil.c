@@ -237,6 +237,20 @@ void tu_expect(const struct tu_proc *p, int code, const char *text, const char *
 	}
 }
 
+void tu_expect_killed(const struct tu_proc *p, int sig)
+{
+	const char *e = getenv("TDXKIT_RUN_ENGINE");
+	char line[64];
+
+	if (!e || strcmp(e, "isolated")) {
+		tu_expect_signal(p, sig);
+		return;
+	}
+	/* tdx-run traced it: the line, then the shell's convention. */
+	snprintf(line, sizeof(line), "was killed by signal %d (", sig);
+	tu_expect(p, 128 + sig, p->err, line);
+}
+
 void tu_expect_signal(const struct tu_proc *p, int sig)
 {
 	if (!WIFSIGNALED(p->status) || WTERMSIG(p->status) != sig) {

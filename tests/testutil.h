@@ -97,6 +97,10 @@ void tu_expect_exit(const struct tu_proc *p, int code);
 /* Exit status `code` and `needle` in `text`, checked together. */
 void tu_expect(const struct tu_proc *p, int code, const char *text, const char *needle);
 void tu_expect_signal(const struct tu_proc *p, int sig);
+/* A tdx-run whose program a signal killed: under the preload engine tdx-run
+ * is the program and dies of it; under the isolated engine (the test's
+ * TDXKIT_RUN_ENGINE=isolated) it says so in a line and exits 128 + sig. */
+void tu_expect_killed(const struct tu_proc *p, int sig);
 void tu_expect_has(const struct tu_proc *p, const char *text, const char *needle);
 void tu_expect_lacks(const struct tu_proc *p, const char *text, const char *needle);
 /* `text` is exactly one line, starting with `prefix`. */

@@ -14,7 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "runcfg.h"
+#include "runtd.h"
+#include "tdxkit/isolate.h"
 #include "tdxkit/trap.h"
 
 #define EXIT_USAGE 2
@@ -217,12 +218,13 @@ static const char *resolve(const char *prog, char *buf, size_t len)
 	return NULL;
 }
 
-/* Refuse what the preload engine cannot enter, with the reason: a static
- * executable (no PT_INTERP: no dynamic loader reads LD_PRELOAD) and a
- * program the kernel runs in secure mode (set-user-ID or set-group-ID to
- * someone else: the loader then ignores LD_PRELOAD). Anything else, such
- * as a script or a file exec cannot run, goes on to exec's own answer. */
-static void check_program(const char *prog)
+/* Refuse what no engine can enter, with the reason: a program the kernel
+ * runs in secure mode (set-user-ID or set-group-ID to someone else: the
+ * loader ignores LD_PRELOAD, and no one may trace it). Returns 1 for a
+ * static executable (no PT_INTERP: no dynamic loader reads LD_PRELOAD),
+ * which only the isolated engine runs, else 0. Anything else, such as a
+ * script or a file exec cannot run, goes on to exec's own answer. */
+static int check_program(const char *prog)
 {
 	char buf[PATH_MAX];
 	const char *file = resolve(prog, buf, sizeof(buf));
@@ -230,15 +232,15 @@ static void check_program(const char *prog)
 	Elf64_Ehdr eh;
 
 	if (!file || stat(file, &st))
-		return;
+		return 0;
 	if (((st.st_mode & S_ISUID) && st.st_uid != geteuid()) ||
 	    ((st.st_mode & S_ISGID) && st.st_gid != getegid() && !group_member(st.st_gid)))
 		die(126, "%s is set-%s-ID: the kernel runs it in secure mode, where the dynamic "
-		    "loader ignores LD_PRELOAD, so the trap engine cannot enter it", file,
-		    (st.st_mode & S_ISUID) && st.st_uid != geteuid() ? "user" : "group");
+		    "loader ignores LD_PRELOAD and no one may trace it, so no engine can enter it",
+		    file, (st.st_mode & S_ISUID) && st.st_uid != geteuid() ? "user" : "group");
 	int fd = open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return;
+		return 0;
 	ssize_t n = pread(fd, &eh, sizeof(eh), 0);
 	int is_elf64 = n == (ssize_t)sizeof(eh) && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
 		       eh.e_ident[EI_CLASS] == ELFCLASS64 &&
@@ -252,9 +254,49 @@ static void check_program(const char *prog)
 		interp = ph.p_type == PT_INTERP;
 	}
 	close(fd);
-	if (is_elf64 && !interp)
-		die(126, "%s is statically linked: the trap engine is a preload library and a "
-		    "static program has no dynamic loader to load it", file);
+	return is_elf64 && !interp;
+}
+
+static int run_stats;
+
+static void print_stats(void *vmm, int status)
+{
+	if (run_stats)
+		tdx_vmm_print_stats(vmm, stderr);
+}
+
+/* --isolated: the TD and its host here, the program traced beside them
+ * (tdxkit/isolate.h). The run's settings are in the environment already,
+ * as the preload library would read them. */
+static int __attribute__((noreturn)) run_isolated(char *const argv[], const char *file)
+{
+	struct tdx_td_config cfg;
+	struct tdx_run_opts o;
+	char err[256];
+
+	tdx_trap_set_name("tdx-run");
+	tdx_run_from_env(&cfg, &o);
+	struct tdx_vmm *v = tdx_run_vmm(&cfg, &o);
+	struct tdx_td *td = tdx_run_td(&cfg, &o, v);
+	struct tdx_iso_config ic = {
+		.td = td,
+		.windows_fault = o.windows == TDX_RUN_WINDOWS_FAULT,
+		.windows_auto = o.windows == TDX_RUN_WINDOWS_AUTO,
+		.name = "tdx-run",
+		.trace_fd = o.trace_fd,
+		.call = tdx_run_call,
+		.call_ctx = v,
+		.end = print_stats,
+		.end_ctx = v,
+	};
+	run_stats = o.stats;
+	for (size_t i = 0; tdx_run_vars[i]; i++)
+		unsetenv(tdx_run_vars[i]);
+	int rc = tdx_iso_run(&ic, file, argv, environ, err, sizeof(err));
+	if (rc < 0)
+		die(EXIT_TOOL, "%s", err);
+	tdx_vmm_stop(v);	/* before OpenSSL's exit handler */
+	exit(rc);
 }
 
 /* tdx-run-gdb.py: the gdb side of --gdb. */
@@ -340,6 +382,7 @@ int main(int argc, char **argv)
 		{ "quote-key", required_argument, NULL, 'q' },
 		{ "windows", required_argument, NULL, 'w' },
 		{ "gdb", no_argument, NULL, 'G' },
+		{ "isolated", no_argument, NULL, 'I' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -347,7 +390,7 @@ int main(int argc, char **argv)
 	struct tdx_td_config cfg;
 	const char *mem = "1G", *gpaw = "48", *vcpus = "1", *l2 = "0", *sept = "2m";
 	const char *hostile = NULL, *attributes = NULL, *quote_key = NULL, *windows = "auto";
-	int trace = 0, json = 0, stats = 0, leak = 0, gdb = 0, c;
+	int trace = 0, json = 0, stats = 0, leak = 0, gdb = 0, isolated = 0, c;
 	enum tdx_run_windows wmode;
 	char why[200];
 	uint64_t num;
@@ -374,6 +417,7 @@ int main(int argc, char **argv)
 		case 'q': quote_key = optarg; break;
 		case 'w': windows = optarg; break;
 		case 'G': gdb = 1; break;
+		case 'I': isolated = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("tdx-run (tdxkit) %s\n", TDXKIT_VERSION_STRING); return 0;
 		case ':':
@@ -418,11 +462,20 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "--quote-key: empty file name");
 	if (tdx_run_parse_windows(windows, &wmode, why, sizeof(why)))
 		die(EXIT_USAGE, "--windows: %s", why);
-	check_program(argv[optind]);
-
-	const char *lib = find_preload();
-	if (!lib)
-		die(EXIT_TOOL, "cannot find libtdxkit-preload.so (set TDXKIT_PRELOAD to its path)");
+	/* The engine may come from the environment too (a test suite runs
+	 * every test under both); the option wins. */
+	const char *eng = getenv(TDX_RUN_ENV_RUN_ENGINE);
+	if (eng && *eng && strcmp(eng, "preload") && strcmp(eng, "isolated"))
+		die(EXIT_USAGE, "%s=%s: use preload or isolated", TDX_RUN_ENV_RUN_ENGINE, eng);
+	if (eng && !strcmp(eng, "isolated"))
+		isolated = 1;
+	unsetenv(TDX_RUN_ENV_RUN_ENGINE);
+	char file_buf[PATH_MAX];
+	const char *file = resolve(argv[optind], file_buf, sizeof(file_buf));
+	int is_static = check_program(argv[optind]);
+	if (gdb && (isolated || is_static))
+		die(EXIT_USAGE, "--gdb cannot run %s: gdb and the isolated engine both need to be "
+		    "its tracer", isolated ? "--isolated" : "a static program (it needs --isolated)");
 
 	/* Every variable is set, so nothing leaks in from an outer environment. */
 	set(TDX_RUN_ENV_MEM, mem);
@@ -459,6 +512,18 @@ int main(int argc, char **argv)
 		set(TDX_RUN_ENV_TRACE_FD, num);
 	}
 
+	if (isolated || is_static) {
+		if (!isolated && trace)	/* said once, on the trace */
+			dprintf(atoi(getenv(TDX_RUN_ENV_TRACE_FD)), "tdx-run: %s is statically linked: "
+				"the isolated engine runs it\n", file);
+		if (!file)
+			die(127, "cannot execute %s: %s", argv[optind], strerror(ENOENT));
+		run_isolated(argv + optind, file);
+	}
+
+	const char *lib = find_preload();
+	if (!lib)
+		die(EXIT_TOOL, "cannot find libtdxkit-preload.so (set TDXKIT_PRELOAD to its path)");
 	if (gdb)
 		exec_gdb(lib, argc - optind, argv + optind);
 	const char *old = getenv("LD_PRELOAD");

@@ -177,6 +177,14 @@ TDXKIT_API TDXKIT_NORETURN void tdx_ghci_report_fatal_error(uint32_t code, uint6
 /* The 8 message words of a string (the packing above), for tdx_tdvmcall_fatal. */
 TDXKIT_API void tdx_ghci_pack_message(uint64_t words[8], const char *msg);
 
+/* tdxkit's own TDVMCALL (tdxkit/run.h, TDXKIT_VMCALL_*): registers the
+ * #VE handler (op TDXKIT_VMCALL_SET_VE_HANDLER) or the interrupt handler
+ * (TDXKIT_VMCALL_SET_IRQ_HANDLER) with the tdxkit engine that runs the
+ * program, with no dynamic linker: what a static or freestanding program
+ * uses. *previous (may be NULL) gets the handler it replaced. Returns R10:
+ * 0 when an engine took it; a real host answers non-zero. */
+TDXKIT_API uint64_t tdx_ghci_tdxkit_set_handler(unsigned op, uint64_t handler, uint64_t *previous);
+
 /* KVM hypercall (3.10): R10 = nr (must be non-zero: 0 would be a GHCI
  * standard call), R11-R14 = a0-a3. Returns KVM's result from R10 (0 or a
  * negative KVM errno). nr == 0 returns -KVM_ENOSYS without a call. */

@@ -2,14 +2,18 @@
  * tdxkit/run.h: the contract between tdx-run (or libtdxkit-preload.so, or
  * an in-process trap engine, tdxkit/trap.h) and the program it runs as a
  * TD: where TD memory is, how the run is configured, how it ends, and the
- * #VE and interrupt frames. Only <stdint.h> (freestanding code may include
- * it); nothing to link (tdx_ve_register() and tdx_irq_register() find the
- * engine through weak references).
+ * #VE and interrupt frames. Only <stdint.h> (and <stdlib.h> for getenv in
+ * a hosted program; freestanding code may include it); nothing to link
+ * (tdx_ve_register() and tdx_irq_register() find the engine through weak
+ * references, or through tdxkit's TDVMCALL under the isolated engine).
  */
 #ifndef TDXKIT_RUN_H
 #define TDXKIT_RUN_H
 
 #include <stdint.h>
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__ && !defined(TDXKIT_TRAP_ENGINE)
+#include <stdlib.h>	/* getenv: which engine (tdx_ve_register) */
+#endif
 #include "tdxkit/abi.h"
 
 #ifdef __cplusplus
@@ -41,7 +45,12 @@ extern "C" {
 #define TDX_RUN_ENV_HOSTILE    "TDXKIT_RUN_HOSTILE"	/* SEED: adversarial, reproducible host */
 #define TDX_RUN_ENV_QUOTE_KEY  "TDXKIT_RUN_QUOTE_KEY"	/* PEM key to sign with, or where to save ours */
 #define TDX_RUN_ENV_WINDOWS    "TDXKIT_RUN_WINDOWS"	/* auto | fault | protect (module.h window modes) */
+#define TDX_RUN_ENV_RUN_ENGINE "TDXKIT_RUN_ENGINE"	/* tdx-run: preload | isolated (as --isolated) */
 #define TDX_RUN_ENV_GDB        "TDXKIT_RUN_GDB"	/* 1: under gdb: stop gdb before the engine ends the TD */
+
+/* Which engine runs the program: "preload" (libtdxkit-preload.so in its own
+ * address space) or "isolated" (tdx-run traces it, tdxkit/isolate.h). */
+#define TDX_RUN_ENV_ENGINE "TDXKIT_ENGINE"
 
 /* ---- how it ends --------------------------------------------------------------
  * The program's own exit status, or V after a write of V to the exit port
@@ -111,6 +120,34 @@ typedef void (*tdx_ve_handler_fn)(struct tdx_ve_frame *frame);
  */
 typedef void (*tdx_irq_handler_fn)(unsigned vector, struct tdx_ve_frame *frame);
 
+/* ---- registering a handler without a dynamic linker ---------------------------
+ * tdxkit's own TDVMCALL, vendor-specific (GHCI 3.10: R10 != 0), which both
+ * engines take before the module sees it, so that a static or freestanding
+ * program registers its handlers with no library to find: TDG.VP.VMCALL
+ * with RCX = TDXKIT_VMCALL_MASK (R10, R11, R12 exposed), R10 =
+ * TDXKIT_VMCALL_VENDOR, R11 = TDXKIT_VMCALL_SET_VE_HANDLER or
+ * TDXKIT_VMCALL_SET_IRQ_HANDLER, R12 = the handler's address (0: none).
+ * On return RAX = 0, R10 = 0 and R11 = the handler it replaced. A real
+ * host answers R10 != 0 (KVM: an unknown hypercall), so on hardware it
+ * fails harmlessly. libtdxkit-guest: tdx_engine_set_handler() (guest.h). */
+#define TDXKIT_VMCALL_VENDOR 0x4B584454u	/* "TDXK" */
+#define TDXKIT_VMCALL_MASK 0x1C00u		/* R10, R11, R12 */
+#define TDXKIT_VMCALL_SET_VE_HANDLER 1u
+#define TDXKIT_VMCALL_SET_IRQ_HANDLER 2u
+
+/* That TDVMCALL; 0, or -1 when no engine took it. Only under an engine or
+ * in a real TD: outside both, TDCALL faults. */
+static inline int tdxkit_vmcall_set_handler(uint64_t op, uint64_t handler)
+{
+	uint64_t rax = 0, rcx = TDXKIT_VMCALL_MASK, r10;
+	__asm__ __volatile__("mov %[v], %%r10\n\tmov %[op], %%r11\n\tmov %[fn], %%r12\n\t"
+			     ".byte 0x66, 0x0f, 0x01, 0xcc\n\tmov %%r10, %[st]"
+			     : "+a"(rax), "+c"(rcx), [st] "=r"(r10)
+			     : [v] "r"((uint64_t)TDXKIT_VMCALL_VENDOR), [op] "r"(op), [fn] "r"(handler)
+			     : "r10", "r11", "r12", "memory");
+	return rax == 0 && r10 == 0 ? 0 : -1;
+}
+
 /* The registration entry points exported by the engine (libtdxkit-preload.so
  * under tdx-run, libtdxkit-trap.a in-process): 0, or -1 when the engine is
  * not installed. */
@@ -118,18 +155,35 @@ TDXKIT_PRELOAD_API int tdxkit_ve_register(tdx_ve_handler_fn fn);
 TDXKIT_PRELOAD_API int tdxkit_irq_register(tdx_irq_handler_fn fn);
 
 #ifndef TDXKIT_TRAP_ENGINE
-/* For programs: registers through a weak reference, so that the program
- * needs no trap library and links without one; -1 when not under tdx-run
- * (the symbol is absent) or the engine is not installed. */
+/* For programs: registers through a weak reference to the preload
+ * engine's entry point, so that the program needs no trap library and
+ * links without one; under the isolated engine (TDXKIT_ENGINE=isolated,
+ * nothing of tdxkit in the program) through tdxkit's TDVMCALL above. -1
+ * when not under tdx-run or the engine is not installed. */
 extern int tdxkit_ve_register(tdx_ve_handler_fn fn) TDXKIT_WEAK;
 extern int tdxkit_irq_register(tdx_irq_handler_fn fn) TDXKIT_WEAK;
+static inline int tdxkit_isolated_engine(void)
+{
+#if defined(__STDC_HOSTED__) && __STDC_HOSTED__
+	const char *e = getenv(TDX_RUN_ENV_ENGINE);
+	return e && e[0] == 'i';	/* "isolated" */
+#else
+	return 0;	/* freestanding: call tdxkit_vmcall_set_handler() directly */
+#endif
+}
 static inline int tdx_ve_register(tdx_ve_handler_fn fn)
 {
-	return tdxkit_ve_register ? tdxkit_ve_register(fn) : -1;
+	if (tdxkit_ve_register)
+		return tdxkit_ve_register(fn);
+	return tdxkit_isolated_engine() ?
+		tdxkit_vmcall_set_handler(TDXKIT_VMCALL_SET_VE_HANDLER, (uint64_t)(uintptr_t)fn) : -1;
 }
 static inline int tdx_irq_register(tdx_irq_handler_fn fn)
 {
-	return tdxkit_irq_register ? tdxkit_irq_register(fn) : -1;
+	if (tdxkit_irq_register)
+		return tdxkit_irq_register(fn);
+	return tdxkit_isolated_engine() ?
+		tdxkit_vmcall_set_handler(TDXKIT_VMCALL_SET_IRQ_HANDLER, (uint64_t)(uintptr_t)fn) : -1;
 }
 #endif
 

@@ -16,11 +16,9 @@
 #define PF_WRITE (1u << 1)
 #define PF_FETCH (1u << 4)
 
-static const char *access_name(uint64_t err)
+const char *tdx_trap_access_name(int fetch, int write)
 {
-	if (err & PF_FETCH)
-		return "instruction fetch";
-	return (err & PF_WRITE) ? "write" : "read";
+	return fetch ? "instruction fetch" : write ? "write" : "read";
 }
 
 static const char *sept_name(enum tdx_sept_state s)
@@ -86,28 +84,50 @@ void tdx_trap_insn_ve(ucontext_t *uc)
 	tdx_trap_die_dead(name, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
 }
 
-/* A fault in a window, as an EPT violation (SDM 28.2.1 table 28-7: bits
- * 2:0 the access, 5:3 the entry's permissions, none here, 7 and 8: GLA
- * valid, fault on the final translation). 1 if the module made it a #VE
- * and the handler ran; 0 if it is an exit to the host: the caller reports. */
+void tdx_trap_memory_event(struct tdx_ve_event *ev, uint64_t gla, uint64_t gpa, int fetch,
+			   int write)
+{
+	/* An EPT violation (SDM 28.2.1 table 28-7: bits 2:0 the access, 5:3
+	 * the entry's permissions, none here, 7 and 8: GLA valid, fault on the
+	 * final translation); instruction length not defined (4.2). */
+	*ev = (struct tdx_ve_event){
+		.exit_reason = TDX_EXIT_EPT_VIOLATION,
+		.exit_qual = TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT |
+			     (fetch ? TDX_EPT_QUAL_FETCH : write ? TDX_EPT_QUAL_WRITE : TDX_EPT_QUAL_READ),
+		.gla = gla,
+		.gpa = gpa,
+	};
+}
+
+void tdx_trap_access_line(struct tdx_line *l, struct tdx_td *td, uint64_t gpa, int shared_alias,
+			  uint64_t shared_bit, const char *access, uint64_t rip)
+{
+	struct tdx_page_state st;
+	int have_st = tdx_td_page_state(td, gpa, &st) == 0;
+
+	tdx_line_init(l);
+	describe(l, shared_alias, have_st, &st);
+	tdx_line_str(l, ": GPA ");
+	/* Name the GPA as the program would: the shared alias has the shared bit. */
+	tdx_line_hex(l, shared_alias ? gpa | shared_bit : gpa);
+	tdx_line_str(l, " (");
+	tdx_line_str(l, access);
+	tdx_line_str(l, shared_alias ? " through the shared alias" : " through the private alias");
+	tdx_line_str(l, ") at RIP ");
+	tdx_line_hex(l, rip);
+}
+
+/* 1 if the module made the fault a #VE and the handler ran; 0 if it is an
+ * exit to the host: the caller reports. */
 static int memory_ve(ucontext_t *uc, const siginfo_t *si, uint64_t gpa, uint64_t pf_err)
 {
 	const struct tdx_trap_state *g = &tdx_trap_g;
 	unsigned vcpu = tdx_trap_self_vcpu();
 	struct tdx_inject inj = { 0 };
-	struct tdx_ve_event ev = {
-		.exit_reason = TDX_EXIT_EPT_VIOLATION,
-		.exit_qual = TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT,
-		.gla = (uint64_t)(uintptr_t)si->si_addr,
-		.gpa = gpa,	/* instruction length: not defined for EPT violations (4.2) */
-	};
+	struct tdx_ve_event ev;
 
-	if (pf_err & PF_FETCH)
-		ev.exit_qual |= TDX_EPT_QUAL_FETCH;
-	else if (pf_err & PF_WRITE)
-		ev.exit_qual |= TDX_EPT_QUAL_WRITE;
-	else
-		ev.exit_qual |= TDX_EPT_QUAL_READ;
+	tdx_trap_memory_event(&ev, (uint64_t)(uintptr_t)si->si_addr, gpa, !!(pf_err & PF_FETCH),
+			      !!(pf_err & PF_WRITE));
 	enum tdx_tdcall_outcome o = tdx_module_virtualization_exception(g->td, vcpu, &ev, &inj);
 	if (o != TDX_OUTCOME_INJECT)
 		return 0;
@@ -154,20 +174,10 @@ int tdx_trap_window_fault(int sig, siginfo_t *si, ucontext_t *uc)
 	    memory_ve(uc, si, shared_alias ? gpa | g->shared_bit : gpa, err))
 		return 1;
 
-	struct tdx_page_state st;
-	int have_st = tdx_td_page_state(g->td, gpa, &st) == 0;
 	struct tdx_line l;
 
-	tdx_line_init(&l);
-	describe(&l, shared_alias, have_st, &st);
-	tdx_line_str(&l, ": GPA ");
-	/* Name the GPA as the program would: the shared alias has the shared bit. */
-	tdx_line_hex(&l, shared_alias ? gpa | g->shared_bit : gpa);
-	tdx_line_str(&l, " (");
-	tdx_line_str(&l, access_name(err));
-	tdx_line_str(&l, shared_alias ? " through the shared alias" : " through the private alias");
-	tdx_line_str(&l, ") at RIP ");
-	tdx_line_hex(&l, rip);
+	tdx_trap_access_line(&l, g->td, gpa, shared_alias, g->shared_bit,
+			     tdx_trap_access_name(!!(err & PF_FETCH), !!(err & PF_WRITE)), rip);
 	tdx_line_write(&l, STDERR_FILENO);
 	tdx_trap_exit(TDX_TRAP_EXIT_ACCESS);
 }

@@ -360,22 +360,30 @@ void tdx_trap_trace_ve(unsigned vcpu, const struct tdx_ve_event *ev, uint64_t ri
 		write_line(fd, line, n, sizeof(line));
 }
 
+int tdx_trap_irq_format(char *line, size_t len, unsigned vcpu, int vector, uint64_t rip,
+			int delivered)
+{
+	size_t n = 0;
+
+	if (atomic_load(&trace_json))
+		put(line, len, &n, "{\"vcpu\":%u,\"rip\":\"0x%llx\",\"event\":\"interrupt\","
+		    "\"vector\":%d,\"delivered\":%s}\n", vcpu, (unsigned long long)rip, vector,
+		    delivered ? "true" : "false");
+	else
+		put(line, len, &n, "%s: [vcpu%u rip=0x%llx] interrupt vector %d from the host: "
+		    "%s\n", tdx_trap_name, vcpu, (unsigned long long)rip, vector,
+		    delivered ? "delivered to the program's handler"
+			      : "dropped (the program registered no interrupt handler)");
+	return (int)n;
+}
+
 void tdx_trap_trace_irq(unsigned vcpu, int vector, uint64_t rip, int delivered)
 {
 	int fd = atomic_load(&ve_trace_fd);
 	char line[200];
-	size_t n = 0;
 
 	if (fd < 0 || atomic_load(&ve_trace_td) != tdx_trap_g.td)
 		return;
-	if (atomic_load(&trace_json))
-		put(line, sizeof(line), &n, "{\"vcpu\":%u,\"rip\":\"0x%llx\",\"event\":\"interrupt\","
-		    "\"vector\":%d,\"delivered\":%s}\n", vcpu, (unsigned long long)rip, vector,
-		    delivered ? "true" : "false");
-	else
-		put(line, sizeof(line), &n, "%s: [vcpu%u rip=0x%llx] interrupt vector %d from the host: "
-		    "%s\n", tdx_trap_name, vcpu, (unsigned long long)rip, vector,
-		    delivered ? "delivered to the program's handler"
-			      : "dropped (the program registered no interrupt handler)");
-	write_line(fd, line, (int)n, sizeof(line));
+	int n = tdx_trap_irq_format(line, sizeof(line), vcpu, vector, rip, delivered);
+	write_line(fd, line, n, sizeof(line));
 }

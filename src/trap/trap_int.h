@@ -75,6 +75,16 @@ void tdx_trap_regs_to_uc(const struct tdx_regs *r, ucontext_t *uc);
  * the access runs again), a #VE for the program's handler, or one line and
  * _exit(TDX_TRAP_EXIT_ACCESS). 0 if the address is in no window. */
 int tdx_trap_window_fault(int sig, siginfo_t *si, ucontext_t *uc);
+/* segv.c, for either engine: a window access as the EPT-violation #VE
+ * event the module records; the access diagnostic line (without its
+ * newline: tdx_line_write adds it) for GPA `gpa` (no shared bit) seen
+ * through one alias; the access's name. */
+void tdx_trap_memory_event(struct tdx_ve_event *ev, uint64_t gla, uint64_t gpa, int fetch,
+			   int write);
+struct tdx_line;
+void tdx_trap_access_line(struct tdx_line *l, struct tdx_td *td, uint64_t gpa, int shared_alias,
+			  uint64_t shared_bit, const char *access, uint64_t rip);
+const char *tdx_trap_access_name(int fetch, int write);
 
 /* insn.c: an instruction that raises #GP in user mode and #VE in a TD
  * (IO, HLT, RDMSR, WRMSR) decoded at the context's RIP into a VE event
@@ -123,6 +133,9 @@ void tdx_trap_trace_set_json(int json);
 /* trace.c: a host interrupt: delivered to the program's handler, or
  * dropped because it registered none. */
 void tdx_trap_trace_irq(unsigned vcpu, int vector, uint64_t rip, int delivered);
+/* Its line (with the newline), for an engine with its own trace fd. */
+int tdx_trap_irq_format(char *line, size_t len, unsigned vcpu, int vector, uint64_t rip,
+			int delivered);
 /* trace.c: one line, once, under --trace (e.g. CPUID runs natively). */
 void tdx_trap_trace_note(const char *text);
 

@@ -92,12 +92,13 @@ cc -std=c11 $warn -DTDXKIT_SPEC_NAMES -fsyntax-only -I"$inc" "$tmp/spec.c" > "$t
 
 # Every function a header declares is marked as API (TDXKIT_API, or
 # TDXKIT_PRELOAD_API for the preload library's entry points); static
-# inline helpers and the programs' weak references are not symbols.
+# inline helpers (and the statements in them) and the programs' weak
+# references are not symbols.
 for h in "$inc"/tdxkit/*.h; do
 	cc -fpreprocessed -dD -E -P -x c "$h" 2>/dev/null | sed -e ':a' -e '/\\$/N; s/\\\n//; ta' |
 		grep -v '^[[:space:]]*#' | tr '\n' ' ' |
 		tr ';{}' '\n\n\n' | grep -E '^[[:space:]]*[A-Za-z_][A-Za-z0-9_ *]*[^A-Za-z0-9_](tdx|tdxkit|tdh)_[a-z0-9_]+[[:space:]]*\(' |
-		grep -vE '^[[:space:]]*(TDXKIT_API|TDXKIT_PRELOAD_API|typedef|static|extern int tdxkit_[a-z_]+\(.*TDXKIT_WEAK)' \
+		grep -vE '^[[:space:]]*(TDXKIT_API|TDXKIT_PRELOAD_API|typedef|static|return|extern int tdxkit_[a-z_]+\(.*TDXKIT_WEAK)' \
 		> "$tmp/unmarked" || true
 	if [ -s "$tmp/unmarked" ]; then
 		fail "$(basename "$h") declares functions without TDXKIT_API:"

@@ -4,12 +4,14 @@
 #ifndef TDXKIT_ISO_INT_H
 #define TDXKIT_ISO_INT_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
 #include "tdxkit/isolate.h"
 #include "tdxkit/module.h"
+#include "trap_int.h"
 
 #define ISO_MAX_VCPUS 64
 #define ISO_MAX_DEPTH 4		/* nested #VE / interrupt deliveries per thread */
@@ -49,43 +51,44 @@ struct iso {
 	size_t nthreads, cap;
 	uint64_t vcpu_free;
 	pid_t vcpu_tid[ISO_MAX_VCPUS];
-	volatile int irq_posted;	/* set by the host's thread: look at VCPUs */
+	uint64_t irq_vcpus;		/* VCPUs the host posted an interrupt for (atomic) */
 	pid_t tracer_tid;
 	int cpuid_faulting;
 	int ended;			/* the run's status is decided */
 	int status;
 };
 
-/* inject.c: a system call made by a stopped tracee (through the vDSO's
+/* iso_inject.c: a system call made by a stopped tracee (through the vDSO's
  * syscall instruction, single-stepped); returns its result (-errno on
  * failure, as the kernel returns it). */
 long iso_syscall(struct iso *s, pid_t tid, long nr, long a1, long a2, long a3, long a4,
 		 long a5, long a6);
 /* The child's memory. 0 or -1. */
 int iso_read(pid_t pid, uint64_t addr, void *buf, size_t len);
+size_t iso_read_some(pid_t pid, uint64_t addr, void *buf, size_t len);	/* bytes read */
 int iso_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 /* Find the syscall instruction in the child's vDSO (at the exec stop). */
 int iso_find_gadget(struct iso *s, char *err, size_t len);
 
-/* setup.c: at the exec stop: the windows (and the userfaultfd) in the
+/* iso_setup.c: at the exec stop: the windows (and the userfaultfd) in the
  * child, CPUID faulting. 0, or -1 with a reason. */
 int iso_setup_child(struct iso *s, int child_memfd, char *err, size_t len);
 /* The module's window ops (tdx_td_set_window_ops) for the child. */
 extern const struct tdx_window_ops iso_window_ops;
 
-/* threads.c */
+/* iso_threads.c */
 struct iso_thread *iso_thread(struct iso *s, pid_t tid);	/* NULL if unknown */
 struct iso_thread *iso_thread_add(struct iso *s, pid_t tid, pid_t tgid);
 void iso_thread_gone(struct iso *s, pid_t tid);
 /* The thread's VCPU, bound at its first trap; -1 if none is free. */
 int iso_thread_vcpu(struct iso *s, struct iso_thread *t);
 
-/* trap.c: a fault signal-delivery-stop of a TD thread. Returns the signal
+/* iso_trap.c: a fault signal-delivery-stop of a TD thread. Returns the signal
  * to resume it with (0: the engine took the fault), or -1 when the run
  * ends (s->ended, s->status set). */
 int iso_fault(struct iso *s, struct iso_thread *t, const siginfo_t *si);
 
-/* deliver.c: call the program's handler on thread t (regs as stopped):
+/* iso_deliver.c: call the program's handler on thread t (regs as stopped):
  * kind ISO_RETURN_VE with a #VE frame, ISO_RETURN_IRQ with the vector.
  * 0, or -1 (no handler, too deep, the stack unwritable). */
 int iso_deliver(struct iso *s, struct iso_thread *t, struct user_regs_struct *r,
@@ -97,7 +100,7 @@ int iso_handler_returned(struct iso *s, struct iso_thread *t, struct user_regs_s
 /* Interrupts posted for t's VCPU, delivered now (t stopped). */
 void iso_deliver_irqs(struct iso *s, struct iso_thread *t, struct user_regs_struct *r);
 
-/* diag.c: one line to stderr (prefixed with the tool's name). */
+/* iso_diag.c: one line to stderr (prefixed with the tool's name). */
 void iso_say(struct iso *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* End the run: kill the TD process, keep status. */
 void iso_end(struct iso *s, int status);

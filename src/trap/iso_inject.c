@@ -1,4 +1,4 @@
-/* inject.c: system calls made on behalf of the engine by a stopped tracee,
+/* iso_inject.c: system calls made on behalf of the engine by a stopped tracee,
  * and access to its memory. The call runs through a syscall instruction of
  * the child's vDSO (found at the exec stop): the thread's registers point
  * there, one single step runs it, the registers come back. Nothing of the
@@ -18,6 +18,13 @@ int iso_read(pid_t pid, uint64_t addr, void *buf, size_t len)
 {
 	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
 	return process_vm_readv(pid, &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -1;
+}
+
+size_t iso_read_some(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec l = { buf, len }, r = { (void *)(uintptr_t)addr, len };
+	ssize_t n = process_vm_readv(pid, &l, 1, &r, 1, 0);	/* stops at the first hole */
+	return n > 0 ? (size_t)n : 0;
 }
 
 int iso_write(pid_t pid, uint64_t addr, const void *buf, size_t len)

@@ -1,4 +1,4 @@
-/* setup.c: the child's side of the TD, made at its exec stop, before its
+/* iso_setup.c: the child's side of the TD, made at its exec stop, before its
  * dynamic loader (if any) runs: the two TD memory windows mapped from the
  * memfd it inherited, the page after the shared window reserved (the MMIO
  * device's GPA), fault-driven windows registered with a userfaultfd the
@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "iso_int.h"
@@ -93,6 +94,13 @@ int iso_setup_child(struct iso *s, int memfd, char *err, size_t len)
 	int prot = fault ? PROT_READ | PROT_WRITE : PROT_NONE;
 
 	s->cur = s->pid;
+	/* The exec stop is inside execve: registers set now would be undone
+	 * by its return. One step brings the child out, to the trap at its
+	 * first instruction (none of it executed yet). */
+	int st;
+	if (ptrace(PTRACE_SINGLESTEP, s->pid, NULL, NULL) || waitpid(s->pid, &st, __WALL) != s->pid ||
+	    !WIFSTOPPED(st) || WSTOPSIG(st) != SIGTRAP)
+		return snprintf(err, len, "cannot stop the program at its first instruction"), -1;
 	if (iso_find_gadget(s, err, len) ||
 	    map_window(s, s->priv, prot, memfd, err, len) ||
 	    map_window(s, s->shared, prot, memfd, err, len))
