@@ -439,9 +439,11 @@ static void test_pending_operand_ve(void **state)
 	cfg.attributes &= ~TDX_ATTR_SEPT_VE_DISABLE;
 	struct tdx_td *td = td_ready(&cfg);
 
-	/* VE info: exit reason 48, the operand's GPA, read or write access. */
+	/* VE info: exit reason 48, the operand's GPA, and the access the walk
+	 * asked for: read, plus write for the TDREPORT (TDX_RANGE_RW; MOD
+	 * helpers.c check_walk_and_map_guest_side_gpa). */
 	const struct { uint64_t leaf, rcx, rdx, gpa, qual; } cases[] = {
-		{ TDG_MR_REPORT, UNACCEPTED, DATA, UNACCEPTED, TDX_EPT_QUAL_WRITE },
+		{ TDG_MR_REPORT, UNACCEPTED, DATA, UNACCEPTED, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE },
 		{ TDG_MR_REPORT, REPORT, UNACCEPTED + 0x80, UNACCEPTED + 0x80, TDX_EPT_QUAL_READ },
 		{ TDG_MR_RTMR_EXTEND, UNACCEPTED + 0xC0, 1, UNACCEPTED + 0xC0, TDX_EPT_QUAL_READ },
 		{ TDG_MR_VERIFYREPORT, UNACCEPTED + 0x300, 0, UNACCEPTED + 0x300, TDX_EPT_QUAL_READ },

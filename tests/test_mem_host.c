@@ -281,7 +281,9 @@ static void test_gpa_access(void **state)
 	ASSERT_EQ(x.inj.vector, 20);
 	ASSERT_EQ(td->vcpus[0].ve.exit_reason, TDX_EXIT_EPT_VIOLATION);
 	ASSERT_EQ(td->vcpus[0].ve.gpa, 0x20000);
-	ASSERT_EQ(td->vcpus[0].ve.exit_qual, TDX_EPT_QUAL_WRITE);
+	/* A TDX_RANGE_RW walk asks for read and write: MOD helpers.c
+	 * check_walk_and_map_guest_side_gpa() sets data_read always. */
+	ASSERT_EQ(td->vcpus[0].ve.exit_qual, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE);
 	ASSERT_EQ(td->vcpus[0].ve.valid, TDX_VE_INFO_VALID);
 	td->vcpus[0].ve.valid = 0;
 
@@ -312,17 +314,41 @@ static void test_gpa_access(void **state)
 	/* Shared operands. */
 	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30000, 8, TDX_ACCESS_READ, 0, TDX_OPND_RDX, &p),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);
-	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30000, 8, TDX_ACCESS_READ, 1, TDX_OPND_RDX, &p),
-		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* not mapped shared */
-	ASSERT_STATUS(tdx_host_set_shared(td, 0x30000, 0x1000, 1), TDX_SUCCESS);
+	/* Not mapped shared: the shared-EPT walk fails on a non-present entry
+	 * with suppress-#VE set, an EPT-violation TD exit with the shared GPA
+	 * (MOD helpers.c, EPT_WALK_VIOLATION); the built-in host maps it. */
+	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30010, 8, TDX_ACCESS_WRITE, 1, TDX_OPND_RDX, &p),
+		      TDX_GPA_WALK_DIVERTED);
+	ASSERT_EQ(c->outcome, TDX_OUTCOME_TD_EXIT);
+	ASSERT_EQ(x.exit.status, TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(x.exit.gpa, sbit | 0x30000);
+	ASSERT_EQ(x.exit.exit_qual, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE);
+	ASSERT_EQ(x.exit.ext_exit_qual, 0);
+	assert_int_equal(tdx_builtin_host_ept(td, &x.exit, why, sizeof(why)), 0);
+	expect_state(td, 0x30000, TDX_SEPT_FREE, TDX_PAGE_4K, 1);
+	c = call_new(&x, td);
 	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30000, 8, TDX_ACCESS_READ, 1, TDX_OPND_RDX, &p),
 		      TDX_SUCCESS);
 	assert_ptr_equal(p, tdx_td_gpa_ptr(td, 0x30000, 8));
-	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30FFC, 8, TDX_ACCESS_READ, 1, TDX_OPND_RDX, &p),
-		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* second page is not shared */
 	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30000, 8, TDX_ACCESS_READ, 0, TDX_OPND_RDX, &p),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* leaf takes private only */
 	ASSERT_EQ(c->outcome, TDX_OUTCOME_DONE);
+	/* The second page is not shared: an exit for that page. */
+	ASSERT_STATUS(tdx_gpa_access(c, sbit | 0x30FFC, 8, TDX_ACCESS_READ, 1, TDX_OPND_RDX, &p),
+		      TDX_GPA_WALK_DIVERTED);
+	ASSERT_EQ(x.exit.gpa, sbit | 0x31000);
+	ASSERT_EQ(x.exit.exit_qual, TDX_EPT_QUAL_READ);
+	/* Beyond TD memory a shared GPA is emulated MMIO: the entry's
+	 * suppress-#VE is clear, so the violation is convertible: #VE
+	 * (EPT_WALK_CONVERTIBLE_VIOLATION), VE info with the shared GPA. */
+	td->vcpus[0].ve.valid = 0;
+	c = call_new(&x, td);
+	ASSERT_STATUS(tdx_gpa_access(c, sbit | (1ull << 32) | 0x40, 8, TDX_ACCESS_READ, 1,
+				     TDX_OPND_RDX, &p), TDX_GPA_WALK_DIVERTED);
+	ASSERT_EQ(c->outcome, TDX_OUTCOME_INJECT);
+	ASSERT_EQ(x.inj.vector, 20);
+	ASSERT_EQ(td->vcpus[0].ve.gpa, sbit | (1ull << 32) | 0x40);
+	ASSERT_EQ(td->vcpus[0].ve.exit_qual, TDX_EPT_QUAL_READ);
 	tdx_td_destroy(td);
 }
 

@@ -94,11 +94,11 @@ static void test_tables_sound(void **state)
 	assert_int_equal(tdx_md_table_check(&tdx_md_td_ctx), -1);
 	assert_int_equal(tdx_md_table_check(&tdx_md_vp_ctx), -1);
 	/* All 65 global and 83 TD entries of 1.5.01 (Appendix A/B); the VCPU
-	 * table has all 119 entries but class 0 (the L2 VMCS / MSR-bitmap
-	 * entries are delegating rows, metadata_l2.c). */
+	 * table has all 119 TDVPS entries (the L2 VMCS / MSR-bitmap entries are
+	 * delegating rows, metadata_l2.c) and one row for the TD VMCS class. */
 	assert_int_equal(tdx_md_sys_ctx.nrows, 65);
 	assert_int_equal(tdx_md_td_ctx.nrows, 83);
-	assert_int_equal(tdx_md_vp_ctx.nrows, 119);
+	assert_int_equal(tdx_md_vp_ctx.nrows, 120);
 }
 
 /* ---- TD scope: values ---------------------------------------------------- */

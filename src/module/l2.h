@@ -76,9 +76,9 @@ enum {
 #define TDX_GPA_ATTR_PRESENT (TDX_GPA_ATTR_R | TDX_GPA_ATTR_W | TDX_GPA_ATTR_XS | TDX_GPA_ATTR_XU)
 #define TDX_ATTR_FLAGS_INVEPT 0x8000u	/* R8 word bit 15 */
 #define TDX_GPA_ATTR_WORD(a, vm) ((uint16_t)((a) >> (16 * (vm))))
-/* Word 0 as the module derives it from an L1 SEPT leaf (MOD
- * sept_get_gpa_attr): the model's L1 leaves are RWX, user-executable. */
-#define TDX_GPA_ATTR_L1 (TDX_GPA_ATTR_VALID | TDX_GPA_ATTR_PRESENT)
+/* Word 0 (L1) of ATTR.RD/WR outputs: MOD sept_get_gpa_attr() in
+ * sept_manager.h returns 0 whatever the L1 SEPT leaf holds (tdx-abi.md 7.6). */
+#define TDX_GPA_ATTR_L1 0u
 /* Output RCX of ATTR.RD/WR: bit 62 = the page is still PENDING (7.6). */
 #define TDX_GPA_MAPPING_PENDING (1ull << 62)
 
