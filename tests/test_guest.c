@@ -378,13 +378,13 @@ static void test_vm_rd_wr(void **state)
 	tdx_td_config_init(&cfg);
 	cfg.gpaw = 52;
 	cfg.num_vcpus = 2;
-	cfg.xfam = 0x7;
+	cfg.xfam = tdx_xfam_from_host();
 	struct tdx_td *td = attach_new(&cfg, 0);
 
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_ATTRIBUTES, &v), TDX_SUCCESS);
 	ASSERT_EQ(v, cfg.attributes);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_XFAM, &v), TDX_SUCCESS);
-	ASSERT_EQ(v, 0x7);
+	ASSERT_EQ(v, cfg.xfam);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_MAX_VCPUS, &v), TDX_SUCCESS);
 	ASSERT_EQ(v, 2);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_NUM_VCPUS, &v), TDX_SUCCESS);

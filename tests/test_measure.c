@@ -55,7 +55,7 @@ static void test_build_and_mac(void **state)
 	uint8_t rd[64], h[48];
 
 	tdx_td_config_init(&cfg);
-	cfg.xfam = 0x2E7;
+	cfg.xfam = tdx_xfam_from_host();	/* whatever this CPU allows */
 	memset(cfg.mrtd, 0x11, 48);
 	memset(cfg.mrconfigid, 0x22, 48);
 	memset(cfg.mrowner, 0x33, 48);
@@ -217,7 +217,7 @@ static void test_report_layout(void **state)
 
 	tdx_td_config_init(&cfg);
 	cfg.attributes |= TDX_ATTR_DEBUG;
-	cfg.xfam = 0x60207;
+	cfg.xfam = tdx_xfam_from_host();
 	memset(cfg.mrconfigid, 0x5C, 48);
 	struct tdx_td *td = td_ready(&cfg);
 	uint8_t *rd = gmem(td, DATA, 64);

@@ -112,7 +112,7 @@ static void test_td_fields_match_config(void **state)
 	cfg.num_vcpus = 4;
 	cfg.num_l2_vms = 2;
 	cfg.attributes = TDX_ATTR_SEPT_VE_DISABLE | TDX_ATTR_DEBUG;
-	cfg.xfam = 0xE7;
+	cfg.xfam = tdx_xfam_from_host();	/* a valid XFAM on any CPU */
 	cfg.config_flags = TDX_CONFIG_FLAGS_FLEXIBLE_PENDING_VE;
 	cfg.mem_size = 1ull << 24;
 	for (unsigned i = 0; i < 48; i++) {
@@ -124,7 +124,7 @@ static void test_td_fields_match_config(void **state)
 	struct tdx_td *td = tu_td_new(&cfg);
 
 	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_ATTRIBUTES), cfg.attributes);
-	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_XFAM), 0xE7);
+	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_XFAM), cfg.xfam);
 	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_MAX_VCPUS), 4);
 	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_NUM_VCPUS), 4);
 	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_NUM_L2_VMS), 2);

@@ -21,6 +21,8 @@ static const char usage_text[] =
 "usage: tdx-run [--mem SIZE] [--gpaw 48|52] [--vcpus N] [--l2-vms N]\n"
 "               [--sept 2m|4k] [--attributes HEX] [--trace[=json]] [--stats]\n"
 "               [--leak-check] [--hostile SEED] [--quote-key FILE]\n"
+"               [--xfam HEX|host] [--mrconfigid HEX] [--mrowner HEX]\n"
+"               [--mrownerconfig HEX]\n"
 "               -- PROGRAM [ARGS...]\n"
 "\n"
 "Runs an unmodified x86-64 Linux program as a TDX trust domain modelled in\n"
@@ -59,6 +61,12 @@ static const char usage_text[] =
 "  --quote-key FILE  the attestation key GetQuote signs with: FILE, a PEM\n"
 "                 P-256 private key, if it exists; otherwise a fresh key whose\n"
 "                 public half is saved to FILE (for tdx-decode quote)\n"
+"  --xfam HEX|host  TD XFAM (default 3: x87, SSE); host = this CPU's XCR0\n"
+"                 within the bits the module allows. Checked as TDH.MNG.INIT\n"
+"                 checks it (module XFAM_FIXED0/1, this CPU's XCR0/XSS)\n"
+"  --mrconfigid HEX, --mrowner HEX, --mrownerconfig HEX\n"
+"                 the 48-byte TD_PARAMS values, up to 96 hex digits, byte 0\n"
+"                 first, the rest zero; TDG.VM.RD and TDREPORT show them\n"
 "  -h, --help     this text\n"
 "\n"
 "The default host (the TD's VMM):\n"
@@ -179,12 +187,17 @@ int main(int argc, char **argv)
 		{ "hostile", required_argument, NULL, 'H' },
 		{ "attributes", required_argument, NULL, 'a' },
 		{ "quote-key", required_argument, NULL, 'q' },
+		{ "xfam", required_argument, NULL, 'x' },
+		{ "mrconfigid", required_argument, NULL, 'C' },
+		{ "mrowner", required_argument, NULL, 'O' },
+		{ "mrownerconfig", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tdx_td_config cfg;
 	const char *mem = "1G", *gpaw = "48", *vcpus = "1", *l2 = "0", *sept = "2m";
-	const char *hostile = NULL, *attributes = NULL, *quote_key = NULL;
+	const char *hostile = NULL, *attributes = NULL, *quote_key = NULL, *xfam = NULL;
+	const char *mrconfigid = NULL, *mrowner = NULL, *mrownerconfig = NULL;
 	int trace = 0, json = 0, stats = 0, leak = 0, c;
 	char why[200];
 	uint64_t num;
@@ -209,6 +222,10 @@ int main(int argc, char **argv)
 		case 'H': hostile = optarg; break;
 		case 'a': attributes = optarg; break;
 		case 'q': quote_key = optarg; break;
+		case 'x': xfam = optarg; break;
+		case 'C': mrconfigid = optarg; break;
+		case 'O': mrowner = optarg; break;
+		case 'P': mrownerconfig = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case ':':
 			die(EXIT_USAGE, "option %s needs a value (see --help)", argv[optind - 1]);
@@ -238,18 +255,24 @@ int main(int argc, char **argv)
 	char attr_hex[24] = "";
 	if (attributes) {
 		/* HEX, with or without 0x: TD ATTRIBUTES are bit masks. */
-		const char *h = attributes;
-		char *end;
-		if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
-			h += 2;
-		errno = 0;
-		unsigned long long a = strtoull(h, &end, 16);
-		if (!*h || *h == '-' || *h == '+' || *h == ' ' || errno || *end)
-			die(EXIT_USAGE, "--attributes: '%s' is not a hex number", attributes);
-		snprintf(attr_hex, sizeof(attr_hex), "0x%llx", a);
+		if (tdx_run_parse_hex(attributes, &cfg.attributes, why, sizeof(why)))
+			die(EXIT_USAGE, "--attributes: %s", why);
+		snprintf(attr_hex, sizeof(attr_hex), "0x%llx", (unsigned long long)cfg.attributes);
 	}
 	if (quote_key && !*quote_key)
 		die(EXIT_USAGE, "--quote-key: empty file name");
+	/* The TD_PARAMS values, checked here as TDH.MNG.INIT would check them
+	 * so that a bad one is a one-line usage error, not a failed start. */
+	if (xfam && tdx_run_parse_xfam(xfam, &cfg.xfam, why, sizeof(why)))
+		die(EXIT_USAGE, "--xfam: %s", why);
+	if (mrconfigid && tdx_run_parse_mr(mrconfigid, cfg.mrconfigid, why, sizeof(why)))
+		die(EXIT_USAGE, "--mrconfigid: %s", why);
+	if (mrowner && tdx_run_parse_mr(mrowner, cfg.mrowner, why, sizeof(why)))
+		die(EXIT_USAGE, "--mrowner: %s", why);
+	if (mrownerconfig && tdx_run_parse_mr(mrownerconfig, cfg.mrownerconfig, why, sizeof(why)))
+		die(EXIT_USAGE, "--mrownerconfig: %s", why);
+	if (tdx_td_config_check(&cfg, why, sizeof(why)))
+		die(EXIT_USAGE, "TD configuration: %s", why);
 
 	const char *lib = find_preload();
 	if (!lib)
@@ -276,6 +299,18 @@ int main(int argc, char **argv)
 	 * (it was the only way before the option). */
 	if (attributes)
 		set(TDX_RUN_ENV_ATTRIBUTES, attr_hex);
+	/* "host" is resolved here, so the program's TD gets what was checked. */
+	char xfam_hex[24];
+	snprintf(xfam_hex, sizeof(xfam_hex), "0x%llx", (unsigned long long)cfg.xfam);
+	set(TDX_RUN_ENV_XFAM, xfam_hex);
+	const char *const mr_env[] = { TDX_RUN_ENV_MRCONFIGID, TDX_RUN_ENV_MROWNER, TDX_RUN_ENV_MROWNERCONFIG };
+	const char *const mr_arg[] = { mrconfigid, mrowner, mrownerconfig };
+	for (unsigned i = 0; i < 3; i++) {
+		if (mr_arg[i])
+			set(mr_env[i], mr_arg[i]);
+		else
+			unsetenv(mr_env[i]);
+	}
 	unsetenv(TDX_RUN_ENV_TRACE_FD);
 	if (trace) {
 		/* A private copy of stderr: the trace still reaches the user when

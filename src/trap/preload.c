@@ -6,6 +6,7 @@
 #ifdef TDXKIT_PRELOAD
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +78,17 @@ static void config_from_env(struct tdx_td_config *cfg, struct run_opts *o)
 	if ((v = getenv(TDX_RUN_ENV_ATTRIBUTES)) &&
 	    tdx_run_parse_u64(v, &cfg->attributes, why, sizeof(why)))
 		config_fail("%s: %s", TDX_RUN_ENV_ATTRIBUTES, why);
+	if ((v = getenv(TDX_RUN_ENV_XFAM)) && tdx_run_parse_xfam(v, &cfg->xfam, why, sizeof(why)))
+		config_fail("%s: %s", TDX_RUN_ENV_XFAM, why);
+	static const struct { const char *env; size_t off; } mrs[] = {
+		{ TDX_RUN_ENV_MRCONFIGID, offsetof(struct tdx_td_config, mrconfigid) },
+		{ TDX_RUN_ENV_MROWNER, offsetof(struct tdx_td_config, mrowner) },
+		{ TDX_RUN_ENV_MROWNERCONFIG, offsetof(struct tdx_td_config, mrownerconfig) },
+	};
+	for (size_t i = 0; i < sizeof(mrs) / sizeof(mrs[0]); i++)
+		if ((v = getenv(mrs[i].env)) &&
+		    tdx_run_parse_mr(v, (uint8_t *)cfg + mrs[i].off, why, sizeof(why)))
+			config_fail("%s: %s", mrs[i].env, why);
 	if (tdx_run_check(cfg, why, sizeof(why)))
 		config_fail("%s", why);
 	o->stats = env_flag(TDX_RUN_ENV_STATS);
@@ -213,6 +225,7 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 		TDX_RUN_ENV_MEM, TDX_RUN_ENV_GPAW, TDX_RUN_ENV_VCPUS, TDX_RUN_ENV_L2_VMS,
 		TDX_RUN_ENV_SEPT, TDX_RUN_ENV_TRACE, TDX_RUN_ENV_TRACE_FD, TDX_RUN_ENV_ATTRIBUTES,
 		TDX_RUN_ENV_STATS, TDX_RUN_ENV_LEAK_CHECK, TDX_RUN_ENV_HOSTILE, TDX_RUN_ENV_QUOTE_KEY,
+		TDX_RUN_ENV_XFAM, TDX_RUN_ENV_MRCONFIGID, TDX_RUN_ENV_MROWNER, TDX_RUN_ENV_MROWNERCONFIG,
 	};
 	for (size_t i = 0; i < sizeof(run_vars) / sizeof(run_vars[0]); i++)
 		unsetenv(run_vars[i]);
