@@ -375,6 +375,52 @@ static void test_exception(void **state)
 	teardown_td(td);
 }
 
+/* Exceptions on later entries keep their own vector: Unicorn 2.0.1 keeps
+ * the vector of an exception it raised (QEMU's old_exception) across
+ * uc_emu_start calls, so without a reset per entry a second contributory
+ * fault (#DE, #GP) would come out as #DF (SDM 6.15 table 6-5 is about
+ * nested delivery, which never happened). Vectors: SDM table 6-1. */
+static void test_exception_vectors_per_entry(void **state)
+{
+	static const uint8_t code[] = {
+		0x31, 0xC9,		/* xor ecx, ecx */
+		0xF7, 0xF1,		/* div ecx: #DE */
+		0xF7, 0xF1,		/* div ecx: #DE again */
+		0x0F, 0x0B,		/* ud2: #UD */
+		0xF7, 0xF1,		/* div ecx */
+		0x8E, 0xDB,		/* mov ds, bx: selector 0x10 beyond the GDT limit, #GP */
+	};
+	struct tdx_td *td = setup_td(code, sizeof(code));
+	struct tdx_regs r;
+
+	(void)state;
+	gs(td)->gpr[TDX_GPR_RBX] = 0x10;
+	vmcs_wr(td, VMCS_EXCEPTION_BITMAP, (1u << 18) | (1u << 0) | (1u << 6) | (1u << 8) | (1u << 13));
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 0 | (3u << 8) | (1u << 31));	/* #DE: no error code */
+	ASSERT_EQ(gs(td)->rip, CODE + 2);
+	for (unsigned i = 0; i < 3; i++) {	/* L1 resumes the L2 at the same DIV */
+		ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+		ASSERT_EQ(r.r9, 0 | (3u << 8) | (1u << 31));
+		ASSERT_EQ(gs(td)->rip, CODE + 2);
+	}
+	gs(td)->rip = CODE + 4;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 0 | (3u << 8) | (1u << 31));
+	gs(td)->rip = CODE + 6;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 6 | (3u << 8) | (1u << 31));
+	gs(td)->rip = CODE + 8;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 0 | (3u << 8) | (1u << 31));
+	/* #GP after #DE: vector 13 with an error code (the engine reports 0). */
+	gs(td)->rip = CODE + 10;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 13 | (3u << 8) | (1u << 11) | (1u << 31));
+	ASSERT_EQ(gs(td)->rip, CODE + 10);
+	teardown_td(td);
+}
+
 /* Not intercepted, with an IDT that cannot hold the vector: #UD -> #GP
  * -> #DF -> triple fault (exit 2); with #GP intercepted: exit 0 vector 13,
  * error code = IDT entry 6 | IDT | EXT. A real IDT: refused. */
@@ -487,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_ept_pending),
 		cmocka_unit_test(test_exception),
 		cmocka_unit_test(test_triple_fault),
+		cmocka_unit_test(test_exception_vectors_per_entry),
 		cmocka_unit_test(test_preemption),
 		cmocka_unit_test(test_refuse_modes),
 		cmocka_unit_test(test_invd_code),

@@ -67,6 +67,7 @@ struct l2_inst {
 	char why[240];
 	struct l2_msr msrs[L2CPU_MSRS];
 	unsigned nmsrs;
+	uc_context *fault_ctx;		/* fault.c: scratch for l2_fault_forget */
 };
 
 struct l2_engine {
@@ -127,6 +128,12 @@ int l2_insn_hooks(struct l2_inst *in);
 int l2_msr_intercepted(const struct tdx_l2_run *run, uint32_t msr, int write);
 uint64_t l2_msr_read(struct l2_inst *in, uint32_t msr);
 void l2_msr_write(struct l2_inst *in, uint32_t msr, uint64_t v);
+
+/* fault.c: after Unicorn raised an exception, clear its "exception in
+ * flight" so that the next one keeps its vector (no #DF from stale state).
+ * l2_fault_init once per instance (0, or -1: out of memory). */
+int l2_fault_init(struct l2_inst *in);
+void l2_fault_forget(struct l2_inst *in);
 
 /* run.c: the engine's run() */
 int l2_run(struct l2_engine *e, struct tdx_l2_run *run);

@@ -168,6 +168,7 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 			quiet_stop(in, err);
 			break;
 		case STOP_INTR:
+			l2_fault_forget(in);	/* nothing stays in flight (fault.c) */
 			if (in->x.vector == 14 && l2_mem_pf_spurious(in, reg(in, UC_X86_REG_CR2))) {
 				set_reg(in, UC_X86_REG_CR2, cr2);
 				set_reg(in, UC_X86_REG_RIP, in->x.rip);
