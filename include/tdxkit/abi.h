@@ -501,5 +501,12 @@ enum tdx_exit_reason {
 #define TDX_EPT_QUAL_EXECUTABLE (1ull << 5)
 #define TDX_EPT_QUAL_GLA_VALID  (1ull << 7)
 #define TDX_EPT_QUAL_GLA_XLAT   (1ull << 8)
+/* Bits 11:9 when bits 7 and 8 are set (advanced VM-exit information for
+ * EPT violations): the linear translation is user-mode, read/write,
+ * execute-disable (the AND of U/S and R/W, the OR of XD over its entries). */
+#define TDX_EPT_QUAL_USER_LA    (1ull << 9)
+#define TDX_EPT_QUAL_RW_LA      (1ull << 10)
+#define TDX_EPT_QUAL_XD_LA      (1ull << 11)
+#define TDX_EPT_QUAL_NMI_UNBLOCK (1ull << 12)
 
 #endif /* TDXKIT_ABI_H */

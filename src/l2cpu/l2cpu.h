@@ -112,6 +112,9 @@ int l2_mem_pf_spurious(struct l2_inst *in, uint64_t cr2);
 int l2_walk(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
 	    struct tdx_l2_exit *fault);
 
+/* EPT-violation qualification bits 11:9 of gla's translation (paging.c). */
+uint64_t l2_linear_attrs(struct l2_inst *in, uint64_t gla);
+
 /* decode.c: the few instruction forms the engine classifies. */
 struct l2_insn {
 	unsigned len;		/* total length, 0 if not recognised */
