@@ -49,7 +49,9 @@ uint64_t l2_msr_read(struct l2_inst *in, uint32_t msr)
 		return in->eng->tsc[in->vcpu];
 	case 0x277:
 		return in->run->vmread(in->run, VMCS_GUEST_PAT);
-	case 0xC0000080u: case 0xC0000100u: case 0xC0000101u: {
+	case 0xC0000080u:	/* the VMCS value: Unicorn's own EFER lacks NXE and SCE */
+		return in->run->vmread(in->run, VMCS_GUEST_EFER);
+	case 0xC0000100u: case 0xC0000101u: {
 		uc_x86_msr m = { msr, 0 };
 		uc_reg_read(in->uc, UC_X86_REG_MSR, &m);
 		return m.value;

@@ -58,7 +58,10 @@ static int msr_event(struct l2_inst *in, struct tdx_l2_run *run)
 	uint32_t msr = (uint32_t)reg(in, UC_X86_REG_RCX);
 	int w = in->x.msr_write;
 
-	if (l2_msr_intercepted(run, msr, w)) {
+	/* The module may let an exiting MSR run natively once (l2_msr.c). */
+	if (run->msr_granted)
+		run->msr_granted = 0;
+	else if (l2_msr_intercepted(run, msr, w)) {
 		to_exit(in, w ? TDX_EXIT_WRMSR : TDX_EXIT_RDMSR);
 		return 0;
 	}

@@ -44,6 +44,7 @@ enum {
 	VMCS_GUEST_PDPTE0 = 0x280A, VMCS_GUEST_PDPTE3 = 0x2810,
 	VMCS_PIN_CTLS = 0x4000, VMCS_PROC_CTLS = 0x4002, VMCS_EXCEPTION_BITMAP = 0x4004,
 	VMCS_EXIT_CTLS = 0x400C, VMCS_ENTRY_CTLS = 0x4012, VMCS_PROC_CTLS2 = 0x401E,
+	VMCS_ENTRY_INTR_INFO = 0x4016, VMCS_ENTRY_EXC_ERR = 0x4018,
 	VMCS_EXIT_REASON = 0x4402, VMCS_EXIT_INTR_INFO = 0x4404, VMCS_EXIT_INTR_ERR = 0x4406,
 	VMCS_IDT_VEC_INFO = 0x4408, VMCS_IDT_VEC_ERR = 0x440A, VMCS_EXIT_INSTR_LEN = 0x440C,
 	VMCS_EXIT_INSTR_INFO = 0x440E,
@@ -90,7 +91,8 @@ enum {
 /* ---- per-VCPU, per-VM state ------------------------------------------ */
 struct tdx_l2_vm {
 	uint64_t vmcs[TDX_L2_VMCS_SLOTS];	/* L2 VMCS fields by TDX_L2_VMCS_SLOT() */
-	uint64_t msr_bitmap[512];	/* MSR_BITMAPS_n (6.6): 1 = intercept */
+	uint64_t msr_bitmap[512];	/* MSR_BITMAPS_n (6.6): L1's, 1 = intercept */
+	uint64_t msr_bitmap_run[512];	/* what the L2 runs with: L1's | the TD's */
 	uint64_t vapic_gpa;		/* L2_VAPIC_GPA[vm]: TDX_NULL_PA until L1 writes 0x2012 */
 	uint64_t guest_state_gpa;	/* L2_ENTER_GUEST_STATE_GPA[vm]: last ENTER's RDX */
 	int launched;			/* VM_LAUNCHED[vm] */
@@ -121,6 +123,9 @@ struct tdx_l2_engine_ops;
 struct tdx_l2_td {
 	const struct tdx_l2_engine_ops *engine;
 	void *engine_ctx;
+	/* TDCS.MSR_BITMAPS: the TD's own intercepts (l2_msr.c), ORed into
+	 * every L2's bitmap; 1 = exit. */
+	uint64_t msr_bitmap[512];
 	uint32_t nalias;
 	struct tdx_l2_alias alias[TDX_L2_ALIAS_SLOTS];
 };
@@ -163,7 +168,8 @@ struct tdx_l2_run {
 	uint64_t l2_ctls;		/* L2_CTLS[vm] (7.2) */
 	uint64_t tsc_deadline;		/* TSC_DEADLINE[vm]: ~0 = disabled; expiry = exit 52 */
 	uint64_t vapic_gpa;		/* L2_VAPIC_GPA[vm] */
-	const uint64_t *msr_bitmap;	/* MSR_BITMAPS_n, 512 words (6.6), 1 = intercept */
+	const uint64_t *msr_bitmap;	/* 512 words (6.6), 1 = exit: L1's MSR_BITMAPS_n | the TD's */
+	int msr_granted;		/* in: the RDMSR/WRMSR at RIP runs natively once (module said so) */
 
 	/* The L2 register file (in and out). gpr[] is indexed by enum
 	 * tdx_gpr; gpr[TDX_GPR_RSP] is the VMCS guest RSP. */
@@ -262,6 +268,11 @@ enum tdx_l2_route { TDX_L2_TO_L1, TDX_L2_TO_HOST, TDX_L2_RESUME };
 enum tdx_l2_route tdx_l2_route(struct tdx_call *c, struct tdx_l2_run *run, uint64_t *cls);
 /* Fill a run for VM vm of the calling VCPU (callbacks, controls). */
 void tdx_l2_run_init(struct tdx_call *c, struct tdx_l2_run *run, unsigned vm);
+/* l2_msr.c: the TD's own MSR bitmap (at creation), L1's | the TD's, and
+ * the module's handling of an L2 RDMSR/WRMSR exit (to L1, or handled). */
+void tdx_l2_msr_bitmap_init(struct tdx_td *td);
+void tdx_l2_msr_bitmap_merge(const struct tdx_td *td, const uint64_t *l1, uint64_t *out);
+enum tdx_l2_route tdx_l2_msr_exit(struct tdx_call *c, struct tdx_l2_run *run);
 /* tdx_module_resume() for a VCPU whose last TD exit came from an L2. */
 enum tdx_tdcall_outcome tdx_l2_resume(struct tdx_td *td, struct tdx_vcpu *v,
 				      struct tdx_regs *regs, const struct tdx_td_exit *exit);

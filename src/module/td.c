@@ -175,6 +175,7 @@ struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t 
 		for (unsigned vm = 0; vm <= TDX_MAX_L2_VMS; vm++)
 			td->vcpus[i].tsc_deadline[vm] = vm <= cfg->num_l2_vms ? ~0ull : 0;
 	}
+	tdx_l2_msr_bitmap_init(td);	/* TDCS.MSR_BITMAPS from the TD's configuration */
 	if (tdx_mem_init(&td->mem, cfg->mem_size, td->shared_bit, cfg->sept_policy, err, errlen)) {
 		free(td->vcpus);
 		free(td);
