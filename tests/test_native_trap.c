@@ -416,7 +416,10 @@ static void *hammer(void *arg)
 
 static void test_threads(void **state)
 {
-	struct tdx_td *td = install(NULL, 0);
+	struct tdx_td_config cfg;
+	tdx_td_config_init(&cfg);
+	cfg.num_vcpus = 5;	/* this thread and four more: each is a VCPU */
+	struct tdx_td *td = install(&cfg, 0);
 	pthread_t th[4];
 
 	for (int i = 0; i < 4; i++)

@@ -221,6 +221,18 @@ int tu_count_lines(const char *s)
 	return n;
 }
 
+int tu_count_lines_with(const char *s, const char *needle)
+{
+	int n = 0;
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		n += memmem(s, len, needle, strlen(needle)) != NULL;
+		s += len + (nl != NULL);
+	}
+	return n;
+}
+
 void tu_expect_one_line(const struct tu_proc *p, const char *text, const char *prefix)
 {
 	if (tu_count_lines(text) != 1 || strncmp(text, prefix, strlen(prefix))) {

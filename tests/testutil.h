@@ -97,6 +97,8 @@ void tu_expect_lacks(const struct tu_proc *p, const char *text, const char *need
 /* `text` is exactly one line, starting with `prefix`. */
 void tu_expect_one_line(const struct tu_proc *p, const char *text, const char *prefix);
 int tu_count_lines(const char *s);
+/* Lines of s that contain needle (a trace's per-VCPU lines: "[vcpu"). */
+int tu_count_lines_with(const char *s, const char *needle);
 
 /* Runs fn(arg) in a forked child (SIGILL, SIGSEGV at SIG_DFL, as in a program
  * without cmocka; stdout flushed before the child's _exit(0)) with stdout and

@@ -157,6 +157,11 @@ int tdx_host_register(struct tdx_host *h, enum tdx_host_kind kind, tdx_host_hand
  * SUBFUNC_UNSUPPORTED, except GetTdVmCallInfo which is answered built-in as
  * KVM does) and complete. Returns the handler's result. */
 int tdx_host_dispatch(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e);
+/* The same, with the decoded request written to *req instead of h->last
+ * (which is then left alone): for a host that serves several VCPUs at once
+ * from their own threads. The handlers must be thread-safe then too. */
+int tdx_host_dispatch_req(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e,
+			  struct tdx_host_req *req);
 
 /* Module-model adapter: cfg.host.tdvmcall = tdx_host_ops_tdvmcall;
  * cfg.host.ctx = &my_host (a struct tdx_host *). If my_host.cfg.gpaw is 0

@@ -142,6 +142,13 @@ enum tdx_tdcall_outcome tdx_tdcall(struct tdx_td *td, unsigned vcpu,
 				   struct tdx_regs *regs, struct tdx_inject *inj);
 const char *tdx_td_dead_reason(const struct tdx_td *td);
 
+/* The host ends the TD on purpose (an exit port, ReportFatalError) with an
+ * exit status for whoever runs it: the TD is dead from now on (reason as
+ * given), and tdx_td_end_status() says so. Safe from any thread. */
+void tdx_td_end(struct tdx_td *td, int status, const char *reason);
+/* 1 and *status if the host ended the TD with tdx_td_end(); 0 otherwise. */
+int tdx_td_end_status(const struct tdx_td *td, int *status);
+
 /* Called once per completed TDCALL by tdx_tdcall() (tracing, stats). */
 typedef void (*tdx_trace_fn)(void *ctx, unsigned vcpu, const struct tdx_regs *in,
 			     const struct tdx_regs *out, enum tdx_tdcall_outcome o);
@@ -169,6 +176,18 @@ struct tdx_ve_event {
 enum tdx_tdcall_outcome tdx_module_virtualization_exception(struct tdx_td *td, unsigned vcpu,
 							    const struct tdx_ve_event *ev,
 							    struct tdx_inject *inj);
+/* CPUID executed by the guest at privilege level `cpl`: what the module's
+ * CPUID exit handler does (MOD td_cpuid.c). DONE with the TD's values in
+ * RAX, RBX, RCX, RDX and RIP += 2; or INJECT #VE (exit reason 10, VE_INFO
+ * recorded) for a leaf the module does not answer (0x40000000-0x4FFFFFFF,
+ * 0x6, 0x1F, ...) or one TDG.VP.CPUIDVE.SET / CPUID_CONTROL asks a #VE for
+ * at that CPL; TD_DEAD for a dead TD or no such VCPU. The values come from
+ * a fixed model platform (an Intel Sapphire Rapids host), whatever CPU
+ * runs the model, with the module's fixed bits and the TD's XFAM and GPAW;
+ * CPUID(1).EBX[31:24] is the VCPU index and CPUID(0x21) says "IntelTDX". */
+enum tdx_tdcall_outcome tdx_module_cpuid(struct tdx_td *td, unsigned vcpu, int cpl,
+					 struct tdx_regs *regs, struct tdx_inject *inj);
+
 /* The VCPU's VE_INFO as the module holds it (what VEINFO.GET would return,
  * without clearing VALID); returns VALID != 0, or -1 for no such VCPU. */
 int tdx_vcpu_ve_info(const struct tdx_td *td, unsigned vcpu, struct tdx_ve_event *out);
@@ -176,14 +195,41 @@ int tdx_vcpu_ve_info(const struct tdx_td *td, unsigned vcpu, struct tdx_ve_event
 /* ---- TD memory ----------------------------------------------------------
  * GPA space [0, mem_size) is backed lazily by one memory file, visible
  * through two guest windows: the private window shows accepted private
- * pages, the shared window shows pages converted to shared; every other
- * page is inaccessible (PROT_NONE) in that window. */
+ * pages, the shared window shows pages converted to shared; a touch of any
+ * other page in a window faults. */
 struct tdx_mem_windows {
 	uint8_t *private_base;	/* VA of GPA 0 through the private alias */
 	uint8_t *shared_base;	/* VA of GPA 0 | shared bit through the shared alias */
 	uint64_t size;
 };
 void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w);
+
+/*
+ * How the windows keep access in step with the page states:
+ *  PROTECT (the default): mprotect. A touch of a page the guest may not
+ *    touch raises SIGSEGV (SEGV_ACCERR); every other page simply works,
+ *    for the kernel's accesses too. Each boundary between the two is a
+ *    kernel mapping, and a process has at most vm.max_map_count of them:
+ *    when they run out the TD stops with a line naming the limit.
+ *  FAULT: one mapping per window whatever the states, through a
+ *    userfaultfd (Linux 5.14+): every first touch of a page raises SIGBUS
+ *    (BUS_ADRERR), and the owner of the SIGBUS handler (the trap engine)
+ *    calls tdx_td_window_fault(), which maps the page if its state allows
+ *    and says whether the touch may go on. The kernel's own accesses to a
+ *    window are not checked in this mode.
+ * 0, or -1 with a one-line reason (e.g. no userfaultfd on this kernel).
+ */
+enum tdx_window_mode { TDX_WINDOWS_PROTECT = 0, TDX_WINDOWS_FAULT = 1 };
+int tdx_td_set_window_mode(struct tdx_td *td, enum tdx_window_mode mode, char *err, size_t len);
+enum tdx_window_mode tdx_td_window_mode(const struct tdx_td *td);
+enum tdx_window_fault_result {
+	TDX_WINDOW_OUTSIDE,	/* the address is in neither window */
+	TDX_WINDOW_MAPPED,	/* the page may be touched and now is mapped: retry */
+	TDX_WINDOW_DENIED,	/* its state does not allow it (#VE, or stop the TD) */
+	TDX_WINDOW_BROKEN,	/* a window update failed: tdx_td_dead_reason() */
+};
+/* A touch of `addr` faulted. Async-signal-safe, from any thread. */
+enum tdx_window_fault_result tdx_td_window_fault(struct tdx_td *td, const void *addr);
 
 /* Checked host-side access to TD memory by GPA (shared bit ignored), as the
  * module or a VMM reads it, whatever the page state. NULL if [gpa, gpa+len)
@@ -214,6 +260,18 @@ uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int 
  * posted-interrupt would: interruptible leaves (2 MiB ACCEPT) then stop
  * part-way with RIP and RAX untouched and resume on re-execution (1.3). */
 void tdx_vcpu_set_interrupt_pending(struct tdx_td *td, unsigned vcpu, int pending);
+
+/* Interrupts from the host (a notification vector, 3.4): the host posts a
+ * vector for a VCPU from any thread; it stays pending (and interruptible
+ * leaves stop early) until whoever runs the VCPU takes it. The TD's notify
+ * hook, if set, is called at each post (from the posting thread) so that
+ * the runner can deliver at once: the trap engine signals the VCPU's
+ * thread. post: 0, or -1 for no such VCPU or vector > 255. take: the
+ * highest pending vector, now no longer pending, or -1. */
+int tdx_vcpu_post_interrupt(struct tdx_td *td, unsigned vcpu, unsigned vector);
+int tdx_vcpu_take_interrupt(struct tdx_td *td, unsigned vcpu);
+typedef void (*tdx_interrupt_notify_fn)(void *ctx, unsigned vcpu);
+void tdx_td_set_interrupt_notify(struct tdx_td *td, tdx_interrupt_notify_fn fn, void *ctx);
 
 /* ---- TD partitioning (section 7) -----------------------------------------
  * The L2 CPU that TDG.VP.ENTER runs is an engine behind struct

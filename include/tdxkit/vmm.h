@@ -14,8 +14,11 @@
  *   MMIO    one test device, a 4 KiB register page (mmio_dev.c).
  *   MapGPA  private <-> shared in the model, at most 512 pages per call,
  *           then RETRY with R11 = resume GPA (mapgpa.c).
- *   GetQuote asynchronous through the shared buffer header; completed at
- *           the next host entry (quote_svc.c); SetupEventNotifyInterrupt.
+ *   GetQuote asynchronous through the shared buffer header; completed by
+ *           the quoting service's own thread (tdx_vmm_start), or without
+ *           it at the next host entry (quote_svc.c); the notification
+ *           vector of SetupEventNotifyInterrupt is posted to the VCPU that
+ *           set it up when a quote completes (tdx_vcpu_post_interrupt).
  *   GetTdVmCallInfo, ReportFatalError (fatal.c).
  *
  * Observability: trace (human or JSON lines), stats per leaf and service,
@@ -25,7 +28,13 @@
  * return non-zero, so the model marks the TD dead (tdx_td_dead_reason():
  * "the host stopped the TD on a TDVMCALL") and tdx_tdcall() returns
  * TDX_OUTCOME_TD_DEAD; tdx_vmm_exit_status() then says it was a deliberate
- * end and with which status. Every later TDVMCALL is refused the same way.
+ * end and with which status (and so does the module: tdx_td_end_status()).
+ * Every later TDVMCALL is refused the same way.
+ *
+ * Threads: every VCPU may call in from its own thread at once (the trap
+ * engine's threads are VCPUs): MSRs and trace records are per VCPU, the
+ * devices lock their state, counters are atomic. Handlers run in the trap
+ * engine's signal handler and do not allocate.
  */
 #ifndef TDXKIT_VMM_H
 #define TDXKIT_VMM_H
@@ -106,11 +115,19 @@ int tdx_vmm_exit_status(const struct tdx_vmm *v, int *status);
 /* One line saying why the run ended ("" if it has not). */
 const char *tdx_vmm_exit_reason(const struct tdx_vmm *v);
 
-/* GetQuote completion point besides the next TDVMCALL: completes a quote
- * in flight now. Returns 1 if one completed. */
+/* Starts the quoting service's thread: from then on quotes complete
+ * asynchronously, whether or not the guest makes another TDCALL (a guest
+ * may poll the status word with nanosleep). 0, or -1 with a reason.
+ * tdx_vmm_stop() ends it (requests still queued get status "quoting
+ * service unavailable"); tdx_vmm_destroy() stops it too. */
+int tdx_vmm_start(struct tdx_vmm *v, char *err, size_t len);
+void tdx_vmm_stop(struct tdx_vmm *v);
+/* Without the service thread: completes the quotes in flight now (also
+ * done at every TDVMCALL). Returns how many completed; 0 with the thread. */
 int tdx_vmm_poll(struct tdx_vmm *v);
-/* A pending notify vector (SetupEventNotifyInterrupt, raised when a quote
- * completes), cleared by taking it; -1 if none. */
+/* The notify vector posted to the VCPU that set it up (tdx_vcpu_take_interrupt
+ * on that VCPU), for a caller that runs the TD without the trap engine; -1
+ * if none is pending. */
 int tdx_vmm_take_interrupt(struct tdx_vmm *v);
 
 /* The attestation key quotes are signed with (public part for verifiers). */

@@ -142,6 +142,22 @@ void tdx_ve_default_handler(struct tdx_ve_frame *f)
 				f->rip += ve.instr_len;
 		}
 		break;
+	case TDX_EXIT_CPUID:
+		/* A leaf the module does not answer (4.1): the host's table. */
+		{
+			struct tdx_ghci_cpuid c;
+			uint64_t st = tdx_ghci_cpuid((uint32_t)f->rax, (uint32_t)f->rcx, &c);
+			if (st != TDVMCALL_STATUS_SUCCESS) {
+				tdx_ve_unhandled(f, &ve, TDX_VE_ERR_HOST, st);
+				break;
+			}
+			f->rax = c.eax;
+			f->rbx = c.ebx;
+			f->rcx = c.ecx;
+			f->rdx = c.edx;
+			f->rip += ve.instr_len;
+		}
+		break;
 	case TDX_EXIT_RDMSR:
 		handle_msr(f, &ve, false);
 		break;

@@ -69,6 +69,10 @@ enum tdx_tdcall_outcome tdx_module_tdcall(struct tdx_td *td, unsigned vcpu,
 		status = tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RAX);
 	else
 		status = leaf_table[leaf].fn(&c);
+	/* A page state the windows could not follow: the guest must not see
+	 * the leaf complete (it would touch a page its window refuses). */
+	if (tdx_td_check_windows(td))
+		c.outcome = TDX_OUTCOME_TD_DEAD;
 
 	switch (c.outcome) {
 	case TDX_OUTCOME_DONE:
@@ -83,6 +87,9 @@ enum tdx_tdcall_outcome tdx_module_tdcall(struct tdx_td *td, unsigned vcpu,
 		/* The module writes guest GPRs only when a leaf completes: a TD
 		 * exit or an injected exception leaves them as the guest had
 		 * them, whatever outputs the leaf began to write (1.3). */
+		memcpy(regs->gpr, gpr_in, sizeof(gpr_in));
+		break;
+	case TDX_OUTCOME_TD_DEAD:
 		memcpy(regs->gpr, gpr_in, sizeof(gpr_in));
 		break;
 	default:	/* REEXECUTE keeps progress a leaf saved in GPRs (INVGLA's RDX) */

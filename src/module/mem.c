@@ -1,5 +1,5 @@
-/* mem.c: TD memory (one sparse memfd, three mappings) and the SEPT state
- * arrays, with the guest windows kept in step with the state (mem.h). */
+/* mem.c: TD memory (one sparse memfd, three mappings), the SEPT state
+ * arrays and their locks (mem.h). The windows' two modes are in window.c. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "td.h"
+#include "window.h"
 
 #define PAGES_PER_2M 512u
 
@@ -17,6 +18,11 @@
 enum { R_INIT = 0, R_FREE_C, R_PENDING_C, R_PRESENT_C, R_SPLIT_C };
 /* sept4k[] codes; 0 = initial 4 KiB PENDING leaf. */
 enum { P_PENDING_C = 0, P_FREE_C, P_PRESENT_C };
+
+/* States are bytes read by other threads without a lock (queries,
+ * diagnostics): relaxed atomic accesses, so there is no data race. */
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
 static void *map_state(uint64_t bytes)
 {
@@ -67,9 +73,11 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
+	m->uffd = -1;
 	m->size = size;
 	m->shared_bit = shared_bit;
 	m->policy = policy;
+	m->mode = TDX_WINDOWS_PROTECT;
 	m->fd = memfd_create("tdxkit-td-mem", MFD_CLOEXEC);
 	if (m->fd < 0) {
 		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
@@ -88,8 +96,10 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 	m->sept4k = map_state(pages);
 	m->accept_ctr = map_state(regions * sizeof(uint16_t));
 	m->shared_map = map_state(pages);
+	m->lock2m = map_state(regions * sizeof(uint32_t));
+	m->lock4k = map_state(pages);
 	if (!m->host || !m->priv || !m->shared || !m->sept2m || !m->sept4k ||
-	    !m->accept_ctr || !m->shared_map) {
+	    !m->accept_ctr || !m->shared_map || !m->lock2m || !m->lock4k) {
 		snprintf(err, errlen, "cannot map 3 x 0x%llx bytes of TD memory: %s",
 			 (unsigned long long)size, strerror(errno));
 		goto fail;
@@ -104,6 +114,7 @@ void tdx_mem_fini(struct tdx_mem *m)
 {
 	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
 
+	tdx_window_fini(m);
 	unmap(m->host, m->size);
 	unmap(m->priv, m->size);
 	unmap(m->shared, m->shared ? m->size + TDX_PAGE_SIZE_4K : 0);
@@ -111,10 +122,13 @@ void tdx_mem_fini(struct tdx_mem *m)
 	unmap(m->sept4k, pages);
 	unmap(m->accept_ctr, regions * sizeof(uint16_t));
 	unmap(m->shared_map, pages);
+	unmap((void *)m->lock2m, regions * sizeof(uint32_t));
+	unmap((void *)m->lock4k, pages);
 	if (m->fd >= 0)
 		close(m->fd);
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
+	m->uffd = -1;
 }
 
 void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w)
@@ -139,6 +153,58 @@ int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa)
 	return gpa < (td->shared_bit << 1);
 }
 
+/* ---- locks --------------------------------------------------------------- */
+
+#define WRITER 0x80000000u
+
+int tdx_sept_tryread(struct tdx_mem *m, uint64_t r)
+{
+	if (atomic_fetch_add_explicit(&m->lock2m[r], 1, memory_order_acquire) & WRITER) {
+		atomic_fetch_sub_explicit(&m->lock2m[r], 1, memory_order_relaxed);
+		return 0;
+	}
+	return 1;
+}
+
+void tdx_sept_read(struct tdx_mem *m, uint64_t r)
+{
+	while (!tdx_sept_tryread(m, r))
+		__builtin_ia32_pause();
+}
+
+void tdx_sept_unread(struct tdx_mem *m, uint64_t r)
+{
+	atomic_fetch_sub_explicit(&m->lock2m[r], 1, memory_order_release);
+}
+
+int tdx_sept_trywrite(struct tdx_mem *m, uint64_t r)
+{
+	uint32_t free_word = 0;
+	return atomic_compare_exchange_strong_explicit(&m->lock2m[r], &free_word, WRITER,
+						       memory_order_acquire, memory_order_relaxed);
+}
+
+void tdx_sept_write(struct tdx_mem *m, uint64_t r)
+{
+	while (!tdx_sept_trywrite(m, r))
+		__builtin_ia32_pause();
+}
+
+void tdx_sept_unwrite(struct tdx_mem *m, uint64_t r)
+{
+	atomic_fetch_and_explicit(&m->lock2m[r], ~WRITER, memory_order_release);
+}
+
+int tdx_sept_trylock_page(struct tdx_mem *m, uint64_t p)
+{
+	return atomic_exchange_explicit(&m->lock4k[p], 1, memory_order_acquire) == 0;
+}
+
+void tdx_sept_unlock_page(struct tdx_mem *m, uint64_t p)
+{
+	atomic_store_explicit(&m->lock4k[p], 0, memory_order_release);
+}
+
 /* ---- state ------------------------------------------------------------- */
 
 int tdx_mem_region_full(const struct tdx_mem *m, uint64_t r)
@@ -150,7 +216,7 @@ enum tdx_region tdx_mem_region(const struct tdx_mem *m, uint64_t r)
 {
 	if (r >= nr_regions(m->size))
 		return TDX_REGION_FREE;
-	switch (m->sept2m[r]) {
+	switch (LOAD(&m->sept2m[r])) {
 	case R_INIT:
 		/* Initial host mapping (issue): 2 MiB leaves where a whole region
 		 * fits under POLICY_2M, 4 KiB leaves everywhere else. */
@@ -171,7 +237,7 @@ enum tdx_sept_state tdx_mem_page4k(const struct tdx_mem *m, uint64_t p)
 {
 	if (p >= m->size / TDX_PAGE_SIZE_4K)
 		return TDX_SEPT_FREE;
-	switch (m->sept4k[p]) {
+	switch (LOAD(&m->sept4k[p])) {
 	case P_PENDING_C:
 		return TDX_SEPT_PENDING;
 	case P_PRESENT_C:
@@ -201,20 +267,14 @@ enum tdx_sept_state tdx_mem_state(const struct tdx_mem *m, uint64_t gpa,
 	}
 }
 
-/* The private window shows a page iff it is PRESENT (issue). mprotect can
- * only fail here on vm.max_map_count exhaustion; the state stays right. */
-static void protect_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
+/* The private window shows a page iff it is PRESENT (issue). */
+static void window_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int touchable)
 {
 	if (off >= m->size)
 		return;
 	if (len > m->size - off)
 		len = m->size - off;
-	mprotect(m->priv + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
-}
-
-void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
-{
-	mprotect(m->shared + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
+	tdx_window_update(m, TDX_WINDOW_PRIVATE, off, len, touchable);
 }
 
 void tdx_mem_set_region(struct tdx_mem *m, uint64_t r, enum tdx_region k)
@@ -225,22 +285,22 @@ void tdx_mem_set_region(struct tdx_mem *m, uint64_t r, enum tdx_region k)
 	};
 	enum tdx_region old = tdx_mem_region(m, r);
 
-	m->sept2m[r] = code[k];
+	STORE(&m->sept2m[r], code[k]);
 	m->accept_ctr[r] = 0;	/* any change of the 2 MiB entry ends a partial accept */
 	if (k == TDX_REGION_SPLIT)
 		return;		/* caller sets the 4 KiB entries and their windows */
 	if (k == TDX_REGION_PRESENT || old == TDX_REGION_PRESENT || old == TDX_REGION_SPLIT)
-		protect_priv(m, r * TDX_PAGE_SIZE_2M, TDX_PAGE_SIZE_2M, k == TDX_REGION_PRESENT);
+		window_priv(m, r * TDX_PAGE_SIZE_2M, TDX_PAGE_SIZE_2M, k == TDX_REGION_PRESENT);
 }
 
 void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t p, enum tdx_sept_state s)
 {
 	enum tdx_sept_state old = tdx_mem_page4k(m, p);
 
-	m->sept4k[p] = s == TDX_SEPT_PRESENT ? P_PRESENT_C :
-		       s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C;
+	STORE(&m->sept4k[p], s == TDX_SEPT_PRESENT ? P_PRESENT_C :
+			     s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C);
 	if ((old == TDX_SEPT_PRESENT) != (s == TDX_SEPT_PRESENT))
-		protect_priv(m, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K, s == TDX_SEPT_PRESENT);
+		window_priv(m, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K, s == TDX_SEPT_PRESENT);
 }
 
 void tdx_mem_split(struct tdx_mem *m, uint64_t r, enum tdx_sept_state s)
@@ -251,21 +311,29 @@ void tdx_mem_split(struct tdx_mem *m, uint64_t r, enum tdx_sept_state s)
 
 	if (n > PAGES_PER_2M)
 		n = PAGES_PER_2M;
-	/* The window already matches: every 4 KiB leaf keeps the 2 MiB state. */
+	/* The window already matches: every 4 KiB leaf keeps the 2 MiB state.
+	 * Nobody reads these entries before the region says SPLIT (the
+	 * release store below orders them). */
 	memset(m->sept4k + first, c, n);
-	m->sept2m[r] = R_SPLIT_C;
 	m->accept_ctr[r] = 0;
+	__atomic_store_n(&m->sept2m[r], R_SPLIT_C, __ATOMIC_RELEASE);
 }
 
 int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t p)
 {
-	return p < m->size / TDX_PAGE_SIZE_4K && m->shared_map[p];
+	return p < m->size / TDX_PAGE_SIZE_4K && LOAD(&m->shared_map[p]);
+}
+
+void tdx_mem_set_shared(struct tdx_mem *m, uint64_t p, int shared)
+{
+	STORE(&m->shared_map[p], (uint8_t)!!shared);
 }
 
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 {
 	/* Punching a hole frees the pages: the next touch reads fresh zeroes,
-	 * with no copying and no RSS (issue: accept zeroes cheaply). */
+	 * with no copying and no RSS (issue: accept zeroes cheaply). It also
+	 * unmaps them from every window, which FAULT mode relies on. */
 	if (fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)off, (off_t)len) == 0)
 		return;

@@ -1,7 +1,6 @@
 /* metadata_td.c: the TD-scope (context 1) table, one row per entry of the
  * module's TDR/TDCS lookup table in its order (docs/metadata-fields.md 1
  * and Appendix A). Rows with zero masks are fields the guest cannot see. */
-#include <openssl/rand.h>
 #include <string.h>
 
 #include "metadata.h"
@@ -11,21 +10,10 @@
 #define ALL16 0xFFFFull
 #define ALL8 0xFFull
 
-/* TD_UUID is random per TD (1): made on first use, as td.c knows nothing of it. */
-const uint64_t *tdx_td_uuid(struct tdx_td *td)
-{
-	uint64_t *u = td->td_uuid;
-
-	if (!(u[0] | u[1] | u[2] | u[3]) && RAND_bytes((unsigned char *)u, 4 * sizeof(*u)) != 1) {
-		u[0] = (uint64_t)(uintptr_t)td;	/* no entropy: still non-zero and per TD */
-		u[1] = ~u[0];
-	}
-	return u;
-}
-
+/* TD_UUID is random per TD (1), drawn at creation (measure.c). */
 static uint64_t get_td_uuid(struct tdx_call *c, const struct tdx_md_field *f, unsigned elem)
 {
-	return tdx_td_uuid(c->td)[elem];
+	return c->td->td_uuid[elem];
 }
 
 /* GPAW is the boolean CONFIG_FLAGS.GPAW (0 = 48-bit, 1 = 52-bit), not 48/52 (1). */

@@ -1,10 +1,12 @@
 /* td.c: creating and destroying a TD from a configuration. */
 #include <cpuid.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "td.h"
+#include "window.h"
 
 void tdx_td_config_init(struct tdx_td_config *cfg)
 {
@@ -214,7 +216,53 @@ uint64_t tdx_td_shared_bit(const struct tdx_td *td)
 
 const char *tdx_td_dead_reason(const struct tdx_td *td)
 {
+	if (!atomic_load_explicit(&td->dead, memory_order_acquire) && atomic_load(&td->dying))
+		return "the TD is dead";	/* another thread is still writing why */
 	return td->dead_reason[0] ? td->dead_reason : NULL;	/* last reason, dead or refused */
+}
+
+void tdx_td_kill(struct tdx_td *td, const char *fmt, ...)
+{
+	int no = 0;
+	va_list ap;
+
+	if (!atomic_compare_exchange_strong(&td->dying, &no, 1))
+		return;		/* the first reason stands */
+	va_start(ap, fmt);
+	vsnprintf(td->dead_reason, sizeof(td->dead_reason), fmt, ap);
+	va_end(ap);
+	atomic_store_explicit(&td->dead, 1, memory_order_release);
+}
+
+int tdx_td_check_windows(struct tdx_td *td)
+{
+	char why[sizeof(td->dead_reason)];
+
+	if (!atomic_load_explicit(&td->mem.win_errno, memory_order_relaxed))
+		return 0;
+	tdx_window_check(&td->mem, why, sizeof(why));
+	tdx_td_kill(td, "%s", why);
+	return -1;
+}
+
+void tdx_td_end(struct tdx_td *td, int status, const char *reason)
+{
+	int no = 0;
+
+	if (atomic_compare_exchange_strong(&td->ended, &no, -1)) {
+		td->end_status = status;
+		atomic_store(&td->ended, 1);
+	}
+	tdx_td_kill(td, "%s", reason && *reason ? reason : "the host ended the TD");
+}
+
+int tdx_td_end_status(const struct tdx_td *td, int *status)
+{
+	if (atomic_load(&td->ended) != 1)
+		return 0;
+	if (status)
+		*status = td->end_status;
+	return 1;
 }
 
 void tdx_td_set_trace(struct tdx_td *td, tdx_trace_fn fn, void *ctx)

@@ -18,7 +18,7 @@
 static uint64_t servtd_rd_wr(struct tdx_call *c, int write)
 {
 	struct tdx_regs *r = c->regs;
-	uint64_t handle = r->rcx - tdx_td_uuid(c->td)[0];
+	uint64_t handle = r->rcx - c->td->td_uuid[0];
 
 	if (!write)
 		r->rdx = TDX_FIELD_ID_NULL;

@@ -6,6 +6,7 @@
 #ifdef TDXKIT_PRELOAD
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 
 static struct tdx_td *preload_td;
 static struct tdx_vmm *preload_vmm;	/* the default host (tdxkit/vmm.h) */
-static int preload_tracing;		/* the engine's trace hook chains to the host */
+static int preload_stats;		/* --stats: print the host's table at the end */
 
 /* What the TDXKIT_RUN_* variables ask of the run besides the TD itself. */
 struct run_opts {
@@ -32,6 +33,7 @@ struct run_opts {
 	int stats, leak_check, hostile;
 	uint64_t hostile_seed;
 	const char *quote_key;	/* a PEM file to use, or where to save our key */
+	enum tdx_run_windows windows;
 };
 
 static void __attribute__((noreturn, format(printf, 1, 2))) config_fail(const char *fmt, ...)
@@ -100,6 +102,10 @@ static void config_from_env(struct tdx_td_config *cfg, struct run_opts *o)
 	}
 	if ((v = getenv(TDX_RUN_ENV_QUOTE_KEY)) && *v)
 		o->quote_key = v;	/* used in the constructor, before unsetenv */
+	o->windows = TDX_RUN_WINDOWS_AUTO;
+	if ((v = getenv(TDX_RUN_ENV_WINDOWS)) && *v &&
+	    tdx_run_parse_windows(v, &o->windows, why, sizeof(why)))
+		config_fail("%s: %s", TDX_RUN_ENV_WINDOWS, why);
 	if ((v = getenv(TDX_RUN_ENV_TRACE)) && strcmp(v, "0") && *v) {
 		unsigned fd = STDERR_FILENO;
 		o->trace_json = !strcmp(v, "json");
@@ -134,6 +140,9 @@ static void vmm_setup(struct tdx_td_config *cfg, const struct run_opts *o)
 	vc.quote_key_pem = o->quote_key && !save_key ? o->quote_key : NULL;
 	preload_vmm = tdx_vmm_new(&vc, err, sizeof(err));
 	if (!preload_vmm)
+		config_fail("%s", err);
+	/* The quoting service runs beside the TD on a thread of its own. */
+	if (tdx_vmm_start(preload_vmm, err, sizeof(err)))
 		config_fail("%s", err);
 	if (save_key && tdx_quote_key_save(tdx_vmm_quote_key(preload_vmm), o->quote_key, 0))
 		config_fail("--quote-key %s: cannot save the public key: %s", o->quote_key,
@@ -182,6 +191,38 @@ static void set_hex(const char *name, uint64_t v)
 	setenv(name, buf, 1);
 }
 
+/* The TDCALLs of every VCPU, timed per leaf for --stats. */
+static enum tdx_tdcall_outcome vmm_call(void *ctx, struct tdx_td *td, unsigned vcpu,
+					struct tdx_regs *regs, struct tdx_inject *inj)
+{
+	return tdx_vmm_tdcall(ctx, td, vcpu, regs, inj);
+}
+
+static _Atomic int stats_printed;
+
+static void print_stats(void)
+{
+	/* Once: at the engine's end of the process or at its normal exit. */
+	if (!preload_stats || atomic_exchange(&stats_printed, 1))
+		return;
+	tdx_vmm_print_stats(preload_vmm, stderr);
+	fflush(stderr);
+}
+
+/* The engine ends the process (host-ended run, dead TD, bad access): the
+ * last code to run, so stdio is safe enough here. */
+static void at_engine_end(void *ctx, int status)
+{
+	print_stats();
+}
+
+/* exit(): stop the quoting service before OpenSSL's own exit handler (it
+ * was registered earlier, by the key's creation, so it runs later). */
+static void at_exit(void)
+{
+	tdx_vmm_stop(preload_vmm);
+}
+
 __attribute__((constructor)) static void tdx_preload_init(void)
 {
 	struct tdx_td_config cfg;
@@ -204,17 +245,30 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 		/* The trace fd is the tool's, not the program's children's. */
 		if (o.trace_fd > STDERR_FILENO)
 			fcntl(o.trace_fd, F_SETFD, FD_CLOEXEC);
-		/* The engine's hook owns the trace and chains to the host's. */
+		/* The engine's hook owns the trace and chains to the host's
+		 * (RIP of its TDVMCALL lines, leaf counts). */
 		tdx_trap_trace_set_json(o.trace_json);
-		tdx_trap_trace_to_fd(preload_td, o.trace_fd);
-		preload_tracing = 1;
+		tdx_trap_trace_to_fd(preload_td, o.trace_fd, tdx_vmm_trace_hook, preload_vmm);
 	} else {
 		tdx_vmm_install_trace(preload_vmm, preload_td);	/* RIP, leaf counts */
 	}
+	preload_stats = o.stats;
 	if (tdx_trap_install(preload_td, 0, err, sizeof(err)))
 		config_fail("cannot start the trap engine: %s", err);
-	tdx_trap_set_vmm(preload_vmm);
-	tdx_trap_g.stats = o.stats;
+	tdx_trap_set_call_fn(vmm_call, preload_vmm);
+	tdx_trap_set_end_hook(at_engine_end, NULL);
+	if (atexit(at_exit))
+		config_fail("atexit: cannot register the quoting service's stop");
+	/* Fault-driven windows: no kernel mapping per page state (window.c). */
+	if (o.windows != TDX_RUN_WINDOWS_PROTECT &&
+	    tdx_td_set_window_mode(preload_td, TDX_WINDOWS_FAULT, err, sizeof(err))) {
+		if (o.windows == TDX_RUN_WINDOWS_FAULT)
+			config_fail("--windows fault: %s", err);
+		char note[400];
+		snprintf(note, sizeof(note), "TD memory windows follow page states with mprotect "
+			 "(%s); a very fragmented TD can reach vm.max_map_count", err);
+		tdx_trap_trace_note(note);
+	}
 
 	tdx_td_windows(preload_td, &w);
 	set_hex(TDX_RUN_ENV_PRIVATE_BASE, (uint64_t)(uintptr_t)w.private_base);
@@ -225,31 +279,20 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 		TDX_RUN_ENV_MEM, TDX_RUN_ENV_GPAW, TDX_RUN_ENV_VCPUS, TDX_RUN_ENV_L2_VMS,
 		TDX_RUN_ENV_SEPT, TDX_RUN_ENV_TRACE, TDX_RUN_ENV_TRACE_FD, TDX_RUN_ENV_ATTRIBUTES,
 		TDX_RUN_ENV_STATS, TDX_RUN_ENV_LEAK_CHECK, TDX_RUN_ENV_HOSTILE, TDX_RUN_ENV_QUOTE_KEY,
+		TDX_RUN_ENV_WINDOWS,
 		TDX_RUN_ENV_XFAM, TDX_RUN_ENV_MRCONFIGID, TDX_RUN_ENV_MROWNER, TDX_RUN_ENV_MROWNERCONFIG,
 	};
 	for (size_t i = 0; i < sizeof(run_vars) / sizeof(run_vars[0]); i++)
 		unsetenv(run_vars[i]);
 }
 
-/* Normal program exit (exit(), return from main): the stats table, then
- * the host goes. Library destructors run after the program's atexit
- * handlers, so no TDCALL comes later; the engine forgets the host first
- * all the same. */
+/* Normal program exit (exit(), return from main): the stats table. The
+ * TD, its host and the engine stay: a signal handler may still make a
+ * TDCALL while the process ends (after this destructor too), as it could
+ * on hardware; the kernel takes it all down with the process. */
 __attribute__((destructor)) static void tdx_preload_fini(void)
 {
-	struct tdx_vmm *v = preload_vmm;
-
-	if (!v)
-		return;
-	if (tdx_trap_g.stats) {
-		tdx_vmm_print_stats(v, stderr);
-		fflush(stderr);
-	}
-	tdx_trap_set_vmm(NULL);
-	if (preload_td && !preload_tracing)	/* the host's own hook (--trace's checks vmm) */
-		tdx_td_set_trace(preload_td, NULL, NULL);
-	preload_vmm = NULL;
-	tdx_vmm_destroy(v);
+	print_stats();
 }
 
 #else

@@ -37,6 +37,7 @@
 #define TDX_RUN_ENV_LEAK_CHECK "TDXKIT_RUN_LEAK_CHECK"	/* 1: report exposed non-input registers */
 #define TDX_RUN_ENV_HOSTILE    "TDXKIT_RUN_HOSTILE"	/* SEED: adversarial, reproducible host */
 #define TDX_RUN_ENV_QUOTE_KEY  "TDXKIT_RUN_QUOTE_KEY"	/* PEM key to sign with, or where to save ours */
+#define TDX_RUN_ENV_WINDOWS    "TDXKIT_RUN_WINDOWS"	/* auto | fault | protect (module.h window modes) */
 
 /* What the program gets (the contract documented in tdx-run --help). */
 #define TDX_RUN_ENV_PRIVATE_BASE "TDXKIT_PRIVATE_BASE"
@@ -170,6 +171,19 @@ static inline int tdx_run_parse_mr(const char *s, uint8_t out[48], char *why, si
 		out[i / 2] |= (uint8_t)(i % 2 ? v : v << 4);
 	}
 	return 0;
+}
+
+/* How the TD memory windows follow the page states (tdx-run --windows). */
+enum tdx_run_windows { TDX_RUN_WINDOWS_AUTO, TDX_RUN_WINDOWS_FAULT, TDX_RUN_WINDOWS_PROTECT };
+
+static inline int tdx_run_parse_windows(const char *s, enum tdx_run_windows *out, char *why,
+					size_t len)
+{
+	static const char *const names[] = { "auto", "fault", "protect" };
+	for (unsigned i = 0; s && i < 3; i++)
+		if (!strcmp(s, names[i]))
+			return *out = (enum tdx_run_windows)i, 0;
+	return snprintf(why, len, "window mode '%s' is not auto, fault or protect", s ? s : ""), -1;
 }
 
 /* The checks that need more than one value: the memory must be whole

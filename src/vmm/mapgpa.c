@@ -35,21 +35,22 @@ static uint64_t to_private(struct tdx_td *td, uint64_t addr, uint64_t len, uint6
 int vmm_map_gpa(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *resp)
 {
 	struct tdx_vmm *v = ctx;
+	struct tdx_td *td = atomic_load(&v->td);
 	uint64_t addr = req->map_gpa.addr, size = req->map_gpa.size;
 	uint64_t sb = req->map_gpa.gpa - addr;	/* the shared bit, or 0 */
 	uint64_t max = (uint64_t)v->cfg.mapgpa_chunk * TDX_PAGE_SIZE_4K;
 	uint64_t len = size < max ? size : max, bad = addr;
 
-	if (!v->td || addr >= v->mem_size || size > v->mem_size - addr) {
+	if (!td || addr >= v->mem_size || size > v->mem_size - addr) {
 		resp->status = TDVMCALL_STATUS_INVALID_OPERAND;
 		resp->out[TDX_GPR_R11] = req->map_gpa.gpa;
 		return 0;
 	}
 	if (req->map_gpa.to_shared)
-		resp->status = tdx_host_set_shared(v->td, addr, len, 1) == TDX_SUCCESS
+		resp->status = tdx_host_set_shared(td, addr, len, 1) == TDX_SUCCESS
 				       ? TDVMCALL_STATUS_SUCCESS : TDVMCALL_STATUS_INVALID_OPERAND;
 	else
-		resp->status = to_private(v->td, addr, len, &bad);
+		resp->status = to_private(td, addr, len, &bad);
 	if (resp->status != TDVMCALL_STATUS_SUCCESS) {
 		resp->out[TDX_GPR_R11] = bad | sb;
 		return 0;

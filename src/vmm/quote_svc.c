@@ -7,18 +7,27 @@
  *     and be mapped shared (else INVALID_OPERAND: the host cannot reach a
  *     private page); a header with version != 1, in_len != 1024 or
  *     24 + in_len > size gets status ERROR at once; otherwise status
- *     IN_FLIGHT and the request is queued. The TDVMCALL returns SUCCESS.
- *   completion point: the next host entry (any TDVMCALL, HLT included) or
- *     tdx_vmm_poll(). The header is read again (the guest owns it), the
- *     quote built with tdx_quote_build() and the host's key, the rest of
- *     the data area zeroed, out_len written and then status SUCCESS (or
- *     ERROR for a bad report / too small a buffer, QUOTING SERVICE
- *     UNAVAILABLE if OpenSSL fails); then the notify vector, if the guest
- *     set one up, becomes pending for tdx_vmm_take_interrupt().
- * The quote is built in the host's context (OpenSSL allocates): under the
- * trap engine that is the SIGILL handler of the synchronous TDCALL. */
+ *     IN_FLIGHT and the request is queued, and the TDVMCALL returns
+ *     SUCCESS; with VMM_MAX_QUOTES already queued it returns RETRY.
+ *   completion, by the quoting service: a thread of the host's own
+ *     (tdx_vmm_start) that wakes per request, as a real quoting service
+ *     works beside the VMM: the guest may poll the status word with no
+ *     TDCALL at all. Without the thread, at the next host entry (any
+ *     TDVMCALL, HLT included) or tdx_vmm_poll(). The header is read again
+ *     (the guest owns it), the quote built with tdx_quote_build() and the
+ *     host's key, the rest of the data area zeroed, out_len written and
+ *     then status SUCCESS (or ERROR for a bad report / too small a buffer,
+ *     QUOTING SERVICE UNAVAILABLE if OpenSSL fails or the service has
+ *     stopped); then the notify vector, if the guest set one up, is posted
+ *     to the VCPU that set it up (tdx_vcpu_post_interrupt).
+ * OpenSSL allocates and locks, so quotes are built on the service thread
+ * (or the caller of tdx_vmm_poll), never in the trap engine's handler
+ * while the thread runs. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
+
+#include <stdio.h>
 
 #include "tdxkit/quote.h"
 #include "vmm_int.h"
@@ -48,11 +57,12 @@ static void finish(uint8_t *buf, uint64_t status, uint32_t out_len)
 /* The buffer as the host can reach it: in TD memory and shared. */
 static uint8_t *host_view(struct tdx_vmm *v, uint64_t addr, uint64_t size)
 {
-	uint8_t *p = v->td ? tdx_td_gpa_ptr(v->td, addr, size) : NULL;
+	struct tdx_td *td = atomic_load(&v->td);
+	uint8_t *p = td ? tdx_td_gpa_ptr(td, addr, size) : NULL;
 
 	for (uint64_t a = addr; p && a < addr + size; a += TDX_PAGE_SIZE_4K) {
 		struct tdx_page_state st;
-		if (tdx_td_page_state(v->td, a, &st) || !st.shared)
+		if (tdx_td_page_state(td, a, &st) || !st.shared)
 			return NULL;
 	}
 	return p;
@@ -79,44 +89,140 @@ int vmm_get_quote(void *ctx, const struct tdx_host_req *req, struct tdx_host_res
 		finish(buf, QSTATUS_ERROR, 0);
 		return 0;
 	}
-	finish(buf, QSTATUS_IN_FLIGHT, 0);
-	v->quote.pending = 1;
-	v->quote.addr = req->quote.addr;
-	v->quote.size = req->quote.size;
+	struct vmm_quote q = { req->quote.addr, req->quote.size, req->vcpu };
+	int queued = 0;
+	vmm_lock_take(&v->quote_lock);
+	if (v->nquotes < VMM_MAX_QUOTES) {
+		/* In flight before the service can see it (and answer). */
+		finish(buf, QSTATUS_IN_FLIGHT, 0);
+		v->quotes[v->nquotes++] = q;
+		queued = 1;
+	}
+	vmm_lock_drop(&v->quote_lock);
+	if (!queued) {
+		resp->status = TDVMCALL_STATUS_RETRY;	/* the service is full: ask again */
+		return 0;
+	}
+	if (atomic_load(&v->quote_thread_on))
+		sem_post(&v->quote_sem);	/* async-signal-safe */
 	return 0;
 }
 
-int vmm_quote_complete(struct tdx_vmm *v)
+static int take(struct tdx_vmm *v, struct vmm_quote *q)
+{
+	int got = 0;
+
+	vmm_lock_take(&v->quote_lock);
+	if (v->nquotes) {
+		*q = v->quotes[0];
+		memmove(v->quotes, v->quotes + 1, --v->nquotes * sizeof(v->quotes[0]));
+		got = 1;
+	}
+	vmm_lock_drop(&v->quote_lock);
+	return got;
+}
+
+static void complete_one(struct tdx_vmm *v, const struct vmm_quote *q)
 {
 	uint8_t report[TDX_REPORT_SIZE];
 	uint64_t status = QSTATUS_ERROR;
 	size_t out_len = 0;
+	uint8_t *buf = host_view(v, q->addr, q->size);
 
-	if (!v->quote.pending)
-		return 0;
-	v->quote.pending = 0;
-	uint8_t *buf = host_view(v, v->quote.addr, v->quote.size);
 	if (!buf)
-		return 0;	/* the guest took the page back: nowhere to answer */
-	if (header_ok(buf, v->quote.size)) {
+		return;		/* the guest took the page back: nowhere to answer */
+	if (atomic_load(&v->quote_stop)) {
+		status = QSTATUS_UNAVAILABLE;	/* the process is ending */
+	} else if (header_ok(buf, q->size)) {
 		memcpy(report, buf + QHDR_SIZE, sizeof(report));	/* the quote overwrites it */
 		int rc = tdx_quote_build(v->key, report, sizeof(report), buf + QHDR_SIZE,
-					 v->quote.size - QHDR_SIZE, &out_len);
+					 q->size - QHDR_SIZE, &out_len);
 		status = rc == 0 ? QSTATUS_SUCCESS : rc == -EIO ? QSTATUS_UNAVAILABLE : QSTATUS_ERROR;
 		if (rc)
 			out_len = 0;
-		memset(buf + QHDR_SIZE + out_len, 0, v->quote.size - QHDR_SIZE - out_len);
+		memset(buf + QHDR_SIZE + out_len, 0, q->size - QHDR_SIZE - out_len);
 	}
 	finish(buf, status, (uint32_t)out_len);
-	if (v->notify_vector)
-		v->irq = v->notify_vector;
-	return 1;
+	int vec = atomic_load(&v->notify_vector);
+	struct tdx_td *td = atomic_load(&v->td);
+	if (vec && td)
+		tdx_vcpu_post_interrupt(td, atomic_load(&v->notify_vcpu), (unsigned)vec);
+}
+
+int vmm_quote_complete(struct tdx_vmm *v)
+{
+	struct vmm_quote q;
+	int n = 0;
+
+	if (atomic_load(&v->quote_thread_on))
+		return 0;	/* the service thread does it */
+	while (take(v, &q)) {
+		complete_one(v, &q);
+		n++;
+	}
+	return n;
+}
+
+/* The quoting service: one request per wake-up, until told to stop. */
+static void *quote_service(void *arg)
+{
+	struct tdx_vmm *v = arg;
+	struct vmm_quote q;
+
+	for (;;) {
+		while (sem_wait(&v->quote_sem) && errno == EINTR)
+			;
+		if (atomic_load(&v->quote_stop))
+			break;
+		while (take(v, &q))
+			complete_one(v, &q);
+	}
+	return NULL;
+}
+
+void vmm_quote_init(struct tdx_vmm *v)
+{
+	sem_init(&v->quote_sem, 0, 0);
+}
+
+int tdx_vmm_start(struct tdx_vmm *v, char *err, size_t len)
+{
+	if (atomic_load(&v->quote_thread_on))
+		return 0;
+	int e = pthread_create(&v->quote_thread, NULL, quote_service, v);
+	if (e)
+		return snprintf(err, len, "cannot start the quoting service: %s", strerror(e)), -1;
+	atomic_store(&v->quote_thread_on, 1);
+	return 0;
+}
+
+void tdx_vmm_stop(struct tdx_vmm *v)
+{
+	struct vmm_quote q;
+
+	if (!atomic_load(&v->quote_thread_on))
+		return;
+	atomic_store(&v->quote_stop, 1);
+	sem_post(&v->quote_sem);
+	pthread_join(v->quote_thread, NULL);
+	atomic_store(&v->quote_thread_on, 0);
+	/* Requests still queued get "unavailable", as the service is gone. */
+	while (take(v, &q))
+		complete_one(v, &q);
+}
+
+void vmm_quote_fini(struct tdx_vmm *v)
+{
+	tdx_vmm_stop(v);
+	sem_destroy(&v->quote_sem);
 }
 
 int vmm_setup_notify(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *resp)
 {
 	struct tdx_vmm *v = ctx;
 
-	v->notify_vector = req->notify.vector;	/* 32..255, checked by the host library */
+	/* 32..255, checked by the host library; delivered to this VCPU. */
+	atomic_store(&v->notify_vcpu, req->vcpu);
+	atomic_store(&v->notify_vector, req->notify.vector);
 	return 0;
 }

@@ -12,6 +12,7 @@
  *              the output depends only on the host's answers (no addresses,
  *              no timing), so one seed gives one output. */
 #include <string.h>
+#include <time.h>
 
 #include "tdxkit/ghci.h"
 #include "tdxkit/guest.h"
@@ -75,11 +76,12 @@ static uint32_t quote(const uint8_t **data)
 	st("get_quote", s);
 	if (s)
 		return 0;
-	/* Any host entry completes it; a hostile host may never: bounded. */
-	int n = 0;
-	while (__atomic_load_n((uint64_t *)(void *)(buf + 8), __ATOMIC_ACQUIRE) == QUOTE_IN_FLIGHT &&
-	       n++ < 20)
-		tdx_ghci_hlt(false);
+	/* The quoting service answers on its own thread: wait for the status
+	 * word with no TDCALL at all, as Linux's tdx-guest driver does. A
+	 * hostile host may never answer: bounded (5 s). */
+	for (int n = 0; n < 5000 && __atomic_load_n((uint64_t *)(void *)(buf + 8),
+						      __ATOMIC_ACQUIRE) == QUOTE_IN_FLIGHT; n++)
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 	uint64_t status;
 	uint32_t len;
 	memcpy(&status, buf + 8, 8);

@@ -1,7 +1,7 @@
 /* tdparams: what the host put in TD_PARAMS, as the guest sees it with the
  * real TDCALL: XFAM and the three 48-byte registers through TDG.VM.RD, and
  * the same values in a TDREPORT (TDINFO: XFAM at 520, MRCONFIGID 576,
- * MROWNER 624, MROWNERCONFIG 672; tdx-abi.md 9.2). */
+ * MROWNER 624, MROWNERCONFIG 672; tdx-abi.md 9.2); then a TDG.SYS.RDALL. */
 #include <string.h>
 
 #include "guest.h"
@@ -53,5 +53,14 @@ int main(void)
 		snprintf(n, sizeof(n), "report_%s", mr[m].name);
 		hex(n, rep + mr[m].off, 48);
 	}
+	/* TDG.SYS.RDALL into another accepted page: its list header. */
+	const uint64_t list = PAGE + 0x1000;
+	if (g_leaf(6, list, 0, 0, NULL))
+		return printf("accept failed\n"), 1;
+	uint64_t st = g_leaf(12, 0, list, ~0ull, &r);
+	uint64_t hdr;
+	memcpy(&hdr, e.priv + list, 8);
+	printf("rdall=0x%llx next=0x%llx header=0x%llx\n", (unsigned long long)st,
+	       (unsigned long long)r.r8, (unsigned long long)hdr);
 	return 0;
 }
