@@ -376,6 +376,18 @@ static void test_attr_wr_operands(void **state)
 	ASSERT_EQ(e.ext_exit_qual & 0xF, TDX_EEQ_ATTR_WR);
 	ASSERT_EQ(e.exit_qual, TDX_EPT_QUAL_WRITE);
 	tdx_td_destroy(td);
+
+	/* 2 MiB policy: a 4 KiB ATTR.WR inside an accepted (PRESENT) 2 MiB
+	 * leaf asks the host to demote; the qualification carries the leaf's
+	 * R/W/X (MOD td_other_exits.c async_tdexit_ept_violation). */
+	td = td_part(1, TDX_SEPT_POLICY_2M);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ACCEPT, 0x200000 | TDX_PAGE_2M, 0, 0, 0, NULL), TDX_SUCCESS);
+	fill(&r, TDG_MEM_PAGE_ATTR_WR, 0x201000 | TDX_PAGE_4K, W(1, RWX), W(1, ALLM), 0);
+	assert_int_equal(mcall(td, &r, &e), TDX_OUTCOME_TD_EXIT);
+	ASSERT_EQ(e.ext_exit_qual & 0xF, TDX_EEQ_ATTR_WR);
+	ASSERT_EQ(e.exit_qual, TDX_EPT_QUAL_WRITE | TDX_EPT_QUAL_READABLE | TDX_EPT_QUAL_WRITABLE |
+			       TDX_EPT_QUAL_EXECUTABLE);
+	tdx_td_destroy(td);
 }
 
 static void test_attr_wr_semantics(void **state)
