@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -117,11 +118,8 @@ void tu_proc_free(struct tu_proc *p)
 	p->out = p->err = NULL;
 }
 
-int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_proc *p)
+static pid_t spawn(const char *const argv[], const char *const envp_extra[], int ofd, int efd)
 {
-	int ofd = tmpfd(), efd = tmpfd();
-
-	tu_proc_free(p);
 	fflush(NULL);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
@@ -150,7 +148,57 @@ int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_p
 		execv(argv[0], (char *const *)argv);
 		_exit(99);
 	}
+	return pid;
+}
+
+int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_proc *p)
+{
+	int ofd = tmpfd(), efd = tmpfd();
+
+	tu_proc_free(p);
+	pid_t pid = spawn(argv, envp_extra, ofd, efd);
 	assert_int_equal(waitpid(pid, &p->status, 0), pid);
+	p->out = slurp(ofd);
+	p->err = slurp(efd);
+	return p->status;
+}
+
+static unsigned ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (unsigned)((t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+int tu_run_timed(const char *const argv[], const char *const envp_extra[], int sig,
+		 unsigned after_ms, unsigned limit_ms, struct tu_proc *p)
+{
+	int ofd = tmpfd(), efd = tmpfd(), sent = 0;
+	struct timespec t0;
+
+	tu_proc_free(p);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t pid = spawn(argv, envp_extra, ofd, efd);
+	for (;;) {
+		pid_t w = waitpid(pid, &p->status, WNOHANG);
+		assert_true(w >= 0);
+		if (w == pid)
+			break;
+		unsigned ms = ms_since(&t0);
+		if (sig && !sent && ms >= after_ms) {
+			kill(pid, sig);
+			sent = 1;
+		}
+		if (ms >= limit_ms) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &p->status, 0);
+			p->out = slurp(ofd);
+			p->err = slurp(efd);
+			tu_proc_dump(p);
+			fail_msg("%s still ran after %u ms: killed", argv[0], limit_ms);
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+	}
 	p->out = slurp(ofd);
 	p->err = slurp(efd);
 	return p->status;

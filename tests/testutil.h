@@ -81,6 +81,11 @@ int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_p
 /* tu_run with one variable set to value, or unset when value is NULL. */
 int tu_run_with(struct tu_proc *p, const char *name, const char *value, const char *const argv[]);
 void tu_proc_free(struct tu_proc *p);
+/* tu_run, with `sig` sent to the program `after_ms` after its start (sig
+ * 0: none); a program still running after `limit_ms` is killed and the
+ * test fails (a hang is a failure, not a CTest timeout). */
+int tu_run_timed(const char *const argv[], const char *const envp_extra[], int sig,
+		 unsigned after_ms, unsigned limit_ms, struct tu_proc *p);
 
 #define TU_RUN(p, ...) tu_run((const char *const[]){ __VA_ARGS__, NULL }, NULL, p)
 #define TU_RUN_WITH(p, name, value, ...) \

@@ -164,7 +164,9 @@ uint64_t tdx_mem_page_accept(uint64_t gpa, enum tdx_page_level level);
  *                          the guest's own memory bookkeeping is confused.
  *   OPERAND_BUSY           another flow holds the SEPT entry (host, or another
  *                          VCPU accepting the same page): retried up to
- *                          TDX_ACCEPT_BUSY_RETRIES times, then returned.
+ *                          TDX_ACCEPT_BUSY_RETRIES times, the pause between
+ *                          tries doubling (1 to 65536 PAUSEs, about 2^21 in
+ *                          all), then returned.
  *   anything else          returned at once.
  * Returns TDX_SUCCESS or the failing status. *stopped_at (may be NULL) is set
  * to `end` on success, else to the GPA of the page that failed; [start,
@@ -172,7 +174,7 @@ uint64_t tdx_mem_page_accept(uint64_t gpa, enum tdx_page_level level);
  * TDX_OPERAND_INVALID | RCX with *stopped_at = start and accepts nothing.
  * Interrupted 2 MiB accepts are invisible here: the CPU re-executes them.
  */
-#define TDX_ACCEPT_BUSY_RETRIES 16
+#define TDX_ACCEPT_BUSY_RETRIES 32
 uint64_t tdx_accept_memory(uint64_t start, uint64_t end, uint64_t *stopped_at);
 void tdx_accept_memory_or_panic(uint64_t start, uint64_t end);
 

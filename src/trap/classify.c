@@ -18,7 +18,7 @@
 
 /* Is the page holding p mapped? msync(2) says ENOMEM when it is not,
  * without touching it. */
-static int mapped(const uint8_t *p)
+int tdx_trap_page_mapped(const void *p)
 {
 	int e = errno;
 	int ok = msync((void *)((uintptr_t)p & ~(uintptr_t)4095), 4096, MS_ASYNC) == 0;
@@ -32,7 +32,7 @@ static int mapped(const uint8_t *p)
 static int bytes_are(const uint8_t *ip, const uint8_t *want, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (i && !(((uintptr_t)ip + i) & 4095) && !mapped(ip + i))
+		if (i && !(((uintptr_t)ip + i) & 4095) && !tdx_trap_page_mapped(ip + i))
 			return 0;
 		if (ip[i] != want[i])
 			return 0;

@@ -17,6 +17,9 @@
 
 struct tdx_trap_state tdx_trap_g;
 const char *tdx_trap_name = "tdxkit";
+/* Where the TD windows are, for tdx-run --gdb's script (tdx-run-gdb.py):
+ * private base, shared base, size. Exported on purpose, data only. */
+__attribute__((visibility("default"))) volatile uint64_t tdxkit_gdb_windows[3];
 
 #define ALTSTACK_SIZE (512 * 1024)	/* the installing thread's; vcpu.c for the others */
 
@@ -349,6 +352,9 @@ int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
 	if (install_handlers(g, err, errlen))
 		goto undo;
 	tdx_td_set_interrupt_notify(td, tdx_trap_irq_notify, g);
+	tdxkit_gdb_windows[0] = (uint64_t)(uintptr_t)g->win.private_base;
+	tdxkit_gdb_windows[1] = (uint64_t)(uintptr_t)g->win.shared_base;
+	tdxkit_gdb_windows[2] = g->win.size;
 	atomic_store(&g->installed, 1);
 	g->cpuid_faulting = tdx_trap_cpuid_faulting_on() == 0;
 	return 0;
@@ -376,6 +382,10 @@ void tdx_trap_uninstall(void)
 	g->cpuid_faulting = 0;
 	restore_handlers(g);
 	atomic_store(&g->installed, 0);
+	tdxkit_gdb_windows[0] = tdxkit_gdb_windows[1] = tdxkit_gdb_windows[2] = 0;
+	/* Fault-driven windows need our SIGBUS handler: back to mprotect. */
+	if (tdx_td_window_mode(g->td) == TDX_WINDOWS_FAULT)
+		tdx_td_set_window_mode(g->td, TDX_WINDOWS_PROTECT, NULL, 0);
 	tdx_td_set_interrupt_notify(g->td, NULL, NULL);
 	tdx_trap_vcpus_fini(g);
 	tdx_trap_set_ve_handler(NULL);

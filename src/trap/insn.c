@@ -45,12 +45,13 @@ static int decode(const uint8_t *ip, ZydisDecodedInstruction *in,
 {
 	ZydisDecoder d;
 	/* Read no further than the page of RIP unless the instruction needs
-	 * it: the CPU fetched it whole, so then the next page is mapped. */
+	 * it, and then only a mapped next page (a real fault's instruction was
+	 * fetched whole; a context handed to the classifier may be anything). */
 	size_t avail = 4096 - ((uintptr_t)ip & 4095);
 
 	ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
 	ZyanStatus s = ZydisDecoderDecodeFull(&d, ip, avail < 15 ? avail : 15, in, ops);
-	if (s == ZYDIS_STATUS_NO_MORE_DATA && avail < 15)
+	if (s == ZYDIS_STATUS_NO_MORE_DATA && avail < 15 && tdx_trap_page_mapped(ip + avail))
 		s = ZydisDecoderDecodeFull(&d, ip, 15, in, ops);
 	return ZYAN_SUCCESS(s) ? 0 : -1;
 }

@@ -6,6 +6,7 @@
 #ifdef TDXKIT_PRELOAD
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@
 static struct tdx_td *preload_td;
 static struct tdx_vmm *preload_vmm;	/* the default host (tdxkit/vmm.h) */
 static int preload_stats;		/* --stats: print the host's table at the end */
+static int preload_gdb;			/* under tdx-run --gdb */
 
 /* What the TDXKIT_RUN_* variables ask of the run besides the TD itself. */
 struct run_opts {
@@ -214,6 +216,8 @@ static void print_stats(void)
 static void at_engine_end(void *ctx, int status)
 {
 	print_stats();
+	if (preload_gdb)
+		raise(SIGTRAP);	/* tdx-run --gdb: stop here, after the engine's line */
 }
 
 /* exit(): stop the quoting service before OpenSSL's own exit handler (it
@@ -253,6 +257,7 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 		tdx_vmm_install_trace(preload_vmm, preload_td);	/* RIP, leaf counts */
 	}
 	preload_stats = o.stats;
+	preload_gdb = env_flag(TDX_RUN_ENV_GDB);
 	if (tdx_trap_install(preload_td, 0, err, sizeof(err)))
 		config_fail("cannot start the trap engine: %s", err);
 	tdx_trap_set_call_fn(vmm_call, preload_vmm);
@@ -279,7 +284,7 @@ __attribute__((constructor)) static void tdx_preload_init(void)
 		TDX_RUN_ENV_MEM, TDX_RUN_ENV_GPAW, TDX_RUN_ENV_VCPUS, TDX_RUN_ENV_L2_VMS,
 		TDX_RUN_ENV_SEPT, TDX_RUN_ENV_TRACE, TDX_RUN_ENV_TRACE_FD, TDX_RUN_ENV_ATTRIBUTES,
 		TDX_RUN_ENV_STATS, TDX_RUN_ENV_LEAK_CHECK, TDX_RUN_ENV_HOSTILE, TDX_RUN_ENV_QUOTE_KEY,
-		TDX_RUN_ENV_WINDOWS,
+		TDX_RUN_ENV_WINDOWS, TDX_RUN_ENV_GDB,
 		TDX_RUN_ENV_XFAM, TDX_RUN_ENV_MRCONFIGID, TDX_RUN_ENV_MROWNER, TDX_RUN_ENV_MROWNERCONFIG,
 	};
 	for (size_t i = 0; i < sizeof(run_vars) / sizeof(run_vars[0]); i++)

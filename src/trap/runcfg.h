@@ -38,6 +38,7 @@
 #define TDX_RUN_ENV_HOSTILE    "TDXKIT_RUN_HOSTILE"	/* SEED: adversarial, reproducible host */
 #define TDX_RUN_ENV_QUOTE_KEY  "TDXKIT_RUN_QUOTE_KEY"	/* PEM key to sign with, or where to save ours */
 #define TDX_RUN_ENV_WINDOWS    "TDXKIT_RUN_WINDOWS"	/* auto | fault | protect (module.h window modes) */
+#define TDX_RUN_ENV_GDB        "TDXKIT_RUN_GDB"	/* 1: under gdb: stop gdb before the engine ends the TD */
 
 /* What the program gets (the contract documented in tdx-run --help). */
 #define TDX_RUN_ENV_PRIVATE_BASE "TDXKIT_PRIVATE_BASE"

@@ -60,6 +60,9 @@ int tdx_trap_self_vcpu_if_bound(void);
 int tdx_trap_vcpus_init(struct tdx_trap_state *g, unsigned installer_vcpu);
 void tdx_trap_vcpus_fini(struct tdx_trap_state *g);
 
+/* classify.c: whether the page holding p is mapped (without touching it). */
+int tdx_trap_page_mapped(const void *p);
+
 /* regs.c: the interrupted context <-> the module's register file. */
 void tdx_trap_regs_from_uc(const ucontext_t *uc, struct tdx_regs *r);
 void tdx_trap_regs_to_uc(const struct tdx_regs *r, ucontext_t *uc);

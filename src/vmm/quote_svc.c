@@ -23,7 +23,11 @@
  * OpenSSL allocates and locks, so quotes are built on the service thread
  * (or the caller of tdx_vmm_poll), never in the trap engine's handler
  * while the thread runs. */
+#include <asm/prctl.h>
 #include <errno.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <string.h>
 #include <time.h>
 
@@ -169,6 +173,10 @@ static void *quote_service(void *arg)
 	struct tdx_vmm *v = arg;
 	struct vmm_quote q;
 
+	/* This is the host's thread, not a VCPU: its CPUID is the machine's
+	 * even where the TD's threads have CPUID faulting on. */
+	syscall(SYS_arch_prctl, ARCH_SET_CPUID, 1ul);
+
 	for (;;) {
 		while (sem_wait(&v->quote_sem) && errno == EINTR)
 			;
@@ -189,7 +197,13 @@ int tdx_vmm_start(struct tdx_vmm *v, char *err, size_t len)
 {
 	if (atomic_load(&v->quote_thread_on))
 		return 0;
+	/* The host's thread takes none of the program's signals: a handler
+	 * of the program (it may TDCALL) must run on one of the TD's threads. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	int e = pthread_create(&v->quote_thread, NULL, quote_service, v);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (e)
 		return snprintf(err, len, "cannot start the quoting service: %s", strerror(e)), -1;
 	atomic_store(&v->quote_thread_on, 1);
