@@ -63,6 +63,9 @@ enum tdx_tdcall_outcome tdx_module_tdcall(struct tdx_td *td, unsigned vcpu,
 	uint64_t status;
 	uint64_t gpr_in[TDX_NR_GPRS];
 
+	/* A new TDCALL: a trap-like exit the host never resumed is abandoned. */
+	c.vcpu->in_trap = 0;
+
 	memcpy(gpr_in, regs->gpr, sizeof(gpr_in));
 	if ((rax & TDX_LEAF_RSVD_MASK) || leaf >= NR_LEAVES || !leaf_table[leaf].fn ||
 	    TDX_LEAF_VERSION(rax) > leaf_table[leaf].max_version)
