@@ -132,6 +132,12 @@ static void test_sigterm_ends_a_looping_td(void **state)
 
 /* ---- page states at scale ---------------------------------------------------- */
 
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#else
+#define SANITIZED 0
+#endif
+
 static long max_map_count(void)
 {
 	FILE *f = fopen("/proc/sys/vm/max_map_count", "r");
@@ -168,6 +174,11 @@ static void test_interleaved_accept_1g(void **state)
 		  GUEST("interleave"));
 	if (max_map_count() > 2 * 131072 + 1000) {
 		tu_expect(&r, 0, r.out, "accepted 131072 touched 131072\n");
+	} else if (SANITIZED) {
+		/* Under ASan the runtime itself needs mappings (shadow for the
+		 * signal stack before a noreturn call): at the limit it aborts
+		 * first, so only the clean stop of a plain build is checked. */
+		print_message("past vm.max_map_count under ASan: the sanitizer runtime stops first\n");
 	} else {
 		tu_expect(&r, TDX_TRAP_EXIT_DEAD, r.err, "(vm.max_map_count) is reached");
 		tu_expect_one_line(&r, r.err, "tdx-run: cannot keep the TD memory windows in step");

@@ -92,7 +92,6 @@ enum {
 struct tdx_l2_vm {
 	uint64_t vmcs[TDX_L2_VMCS_SLOTS];	/* L2 VMCS fields by TDX_L2_VMCS_SLOT() */
 	uint64_t msr_bitmap[512];	/* MSR_BITMAPS_n (6.6): L1's, 1 = intercept */
-	uint64_t msr_bitmap_run[512];	/* what the L2 runs with: L1's | the TD's */
 	uint64_t vapic_gpa;		/* L2_VAPIC_GPA[vm]: TDX_NULL_PA until L1 writes 0x2012 */
 	uint64_t guest_state_gpa;	/* L2_ENTER_GUEST_STATE_GPA[vm]: last ENTER's RDX */
 	int launched;			/* VM_LAUNCHED[vm] */
@@ -168,7 +167,10 @@ struct tdx_l2_run {
 	uint64_t l2_ctls;		/* L2_CTLS[vm] (7.2) */
 	uint64_t tsc_deadline;		/* TSC_DEADLINE[vm]: ~0 = disabled; expiry = exit 52 */
 	uint64_t vapic_gpa;		/* L2_VAPIC_GPA[vm] */
-	const uint64_t *msr_bitmap;	/* 512 words (6.6), 1 = exit: L1's MSR_BITMAPS_n | the TD's */
+	/* MSR bitmaps, 512 words each (6.6), 1 = exit: an MSR access exits when
+	 * either L1's MSR_BITMAPS_n or the TD's own bitmap has its bit set. */
+	const uint64_t *msr_bitmap;	/* L1's */
+	const uint64_t *msr_bitmap_td;	/* the TD's (TDCS.MSR_BITMAPS; l2_msr.c) */
 	int msr_granted;		/* in: the RDMSR/WRMSR at RIP runs natively once (module said so) */
 
 	/* The L2 register file (in and out). gpr[] is indexed by enum
@@ -268,10 +270,9 @@ enum tdx_l2_route { TDX_L2_TO_L1, TDX_L2_TO_HOST, TDX_L2_RESUME };
 enum tdx_l2_route tdx_l2_route(struct tdx_call *c, struct tdx_l2_run *run, uint64_t *cls);
 /* Fill a run for VM vm of the calling VCPU (callbacks, controls). */
 void tdx_l2_run_init(struct tdx_call *c, struct tdx_l2_run *run, unsigned vm);
-/* l2_msr.c: the TD's own MSR bitmap (at creation), L1's | the TD's, and
- * the module's handling of an L2 RDMSR/WRMSR exit (to L1, or handled). */
+/* l2_msr.c: the TD's own MSR bitmap (at creation) and the module's
+ * handling of an L2 RDMSR/WRMSR exit (to L1, or handled). */
 void tdx_l2_msr_bitmap_init(struct tdx_td *td);
-void tdx_l2_msr_bitmap_merge(const struct tdx_td *td, const uint64_t *l1, uint64_t *out);
 enum tdx_l2_route tdx_l2_msr_exit(struct tdx_call *c, struct tdx_l2_run *run);
 /* tdx_module_resume() for a VCPU whose last TD exit came from an L2. */
 enum tdx_tdcall_outcome tdx_l2_resume(struct tdx_td *td, struct tdx_vcpu *v,

@@ -337,8 +337,8 @@ void tdx_l2_run_init(struct tdx_call *c, struct tdx_l2_run *run, unsigned vm)
 	run->l2_ctls = c->vcpu->l2_ctls[vm];
 	run->tsc_deadline = c->vcpu->tsc_deadline[vm];
 	run->vapic_gpa = s->vapic_gpa;
-	tdx_l2_msr_bitmap_merge(c->td, s->msr_bitmap, s->msr_bitmap_run);
-	run->msr_bitmap = s->msr_bitmap_run;
+	run->msr_bitmap = s->msr_bitmap;
+	run->msr_bitmap_td = c->td->l2.msr_bitmap;
 	run->vmread = cb_vmread;
 	run->vmwrite = cb_vmwrite;
 	run->mem = cb_mem;

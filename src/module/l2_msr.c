@@ -235,12 +235,6 @@ void tdx_l2_msr_bitmap_init(struct tdx_td *td)
 	}
 }
 
-void tdx_l2_msr_bitmap_merge(const struct tdx_td *td, const uint64_t *l1, uint64_t *out)
-{
-	for (unsigned i = 0; i < 512; i++)
-		out[i] = l1[i] | td->l2.msr_bitmap[i];
-}
-
 static const struct msr_policy *find(uint32_t msr)
 {
 	for (size_t i = 0; i < NPOLICY && policy[i].first <= msr; i++)
