@@ -50,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tdx_host_exit e, before;
 	struct tdx_host_req req;
 	struct tdx_host_resp resp;
-	struct tdx_host_kvm_run run;
+	static union { struct kvm_run run; uint8_t b[TDX_HOST_KVM_RUN_SIZE]; } m;
+	struct kvm_run *run = &m.run;
 	char line[160];
 
 	uint8_t sel = (uint8_t)take(&in, 1);
@@ -90,17 +91,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(&before, &e, &req, resp.status);
 
 	/* KVM shape, both ways, with user space scribbling over the exit. */
-	if (st == TDVMCALL_STATUS_SUCCESS && tdx_host_kvm_from_req(&cfg, &before, &req, &run) == 0) {
-		uint32_t reason = run.exit_reason;
-		uint8_t *u = (uint8_t *)&run;
-		for (size_t i = 8; i < sizeof(run) && in.n; i++)
+	if (st == TDVMCALL_STATUS_SUCCESS && tdx_host_kvm_from_req(&cfg, &before, &req, run, sizeof(m)) == 0) {
+		uint32_t reason = run->exit_reason;
+		uint8_t *u = m.b;
+		for (size_t i = 8; i < sizeof(m) && in.n; i++)
 			if (take(&in, 1) & 1)
 				u[i] = (uint8_t)take(&in, 1);
 		if (sel & 32)
-			run.exit_reason = (uint32_t)take(&in, 1);
-		(void)tdx_host_kvm_io_data(&run);
-		if (tdx_host_kvm_to_resp(&cfg, &req, &run, &resp) == 0) {
-			if (run.exit_reason != reason)
+			run->exit_reason = (uint32_t)take(&in, 1);
+		(void)tdx_host_kvm_io_data(run, sizeof(m));
+		if (tdx_host_kvm_to_resp(&cfg, &req, run, sizeof(m), &resp) == 0) {
+			if (run->exit_reason != reason)
 				abort();
 			e = before;
 			tdx_host_complete(&e, &req, &resp);

@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "td.h"
+#include "tdxkit/l2engine.h"
+#include "test_hooks.h"
 
 struct in {
 	const uint8_t *p;
@@ -124,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (setup & 2)
 		tdx_vcpu_set_l1_apic(td, 0, (uint8_t)take(&s, 1), (uint8_t)take(&s, 1));
 
-	for (unsigned steps = 0; s.n && steps < 64 && !td->dead; steps++) {
+	for (unsigned steps = 0; s.n && steps < 64 && !tdx_test_td_dead(td); steps++) {
 		uint8_t op = (uint8_t)take(&s, 1);
 		struct tdx_regs r;
 		memset(&r, 0, sizeof(r));

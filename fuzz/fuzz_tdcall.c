@@ -336,13 +336,13 @@ static enum tdx_tdcall_outcome module_level(struct tdx_td *td, unsigned vcpu, st
 			}
 			switch (U8() % 4) {
 			case 0:
-				tdx_host_page_aug(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1), TDX_PAGE_2M);
+				tdh_mem_page_aug(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1), TDX_PAGE_2M);
 				break;
 			case 1:
-				tdx_host_page_aug(td, exit.gpa, TDX_PAGE_4K);
+				tdh_mem_page_aug(td, exit.gpa, TDX_PAGE_4K);
 				break;
 			case 2:
-				tdx_host_set_shared(td, exit.gpa, TDX_PAGE_SIZE_4K, U8() & 1);
+				tdx_td_set_shared(td, exit.gpa, TDX_PAGE_SIZE_4K, U8() & 1);
 				break;
 			default:
 				break;

@@ -13,9 +13,17 @@
 #include <openssl/evp.h>
 
 #include "testutil.h"
-#include "td.h"
+#include "test_hooks.h"
 #include "tdxkit/direct.h"
 #include "tdxkit/guest.h"
+
+/* VCPU state as the module keeps it (a snapshot; test_hooks.h). */
+static struct tdx_test_vcpu vcpu_state(struct tdx_td *td, unsigned vcpu)
+{
+	struct tdx_test_vcpu v;
+	assert_int_equal(tdx_test_vcpu(td, vcpu, &v), 0);
+	return v;
+}
 
 #define SZ_4K TDX_PAGE_SIZE_4K
 #define SZ_2M TDX_PAGE_SIZE_2M
@@ -127,8 +135,8 @@ static void test_raw_primitives(void **state)
 	ASSERT_STATUS(tdx_tdcall_raw(13, 0, 0, 0, 0), TDX_OPERAND_INVALID | TDX_OPND_RAX);
 	/* Arguments land in the right registers: CPUIDVE.SET takes RCX. */
 	ASSERT_STATUS(tdx_tdcall_raw(TDG_VP_CPUIDVE_SET, 3, 0, 0, 0), TDX_SUCCESS);
-	ASSERT_EQ(td->vcpus[0].cpuid_supervisor_ve, 1);
-	ASSERT_EQ(td->vcpus[0].cpuid_user_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_user_ve, 1);
 	/* VM.RD version 0 leaves RDX alone: the md shape reads it back. */
 	memset(&md, 0, sizeof(md));
 	ASSERT_STATUS(tdx_tdcall_raw_md(TDG_VM_RD, 0, TDX_FIELD_TD_ATTRIBUTES, 0, 0, &md),
@@ -230,17 +238,14 @@ static void test_direct_register_semantics(void **state)
 static void test_veinfo_get(void **state)
 {
 	struct tdx_td *td = attach_new(NULL, 0);
-	struct tdx_ve_info *ve = &td->vcpus[0].ve;
 	struct tdx_ve out;
-
 	/* What the module records when it injects #VE (4.1). */
-	ve->exit_reason = TDX_EXIT_IO_INSTRUCTION;
-	ve->exit_qual = 0x00600008;	/* IN from port 0x60, 1 byte */
-	ve->gla = 0x1234;
-	ve->gpa = 0x5678;
-	ve->instr_len = 2;
-	ve->instr_info = 0xABCD;
-	ve->valid = TDX_VE_INFO_VALID;
+	const struct tdx_ve_event ve = {
+		.exit_reason = TDX_EXIT_IO_INSTRUCTION,
+		.exit_qual = 0x00600008,	/* IN from port 0x60, 1 byte */
+		.gla = 0x1234, .gpa = 0x5678, .instr_len = 2, .instr_info = 0xABCD,
+	};
+	tdx_test_set_ve_info(td, 0, &ve, TDX_VE_INFO_VALID);
 	memset(&out, 0xEE, sizeof(out));
 	tdx_vp_veinfo_get(&out);
 	ASSERT_EQ(out.exit_reason, TDX_EXIT_IO_INSTRUCTION);
@@ -249,7 +254,7 @@ static void test_veinfo_get(void **state)
 	ASSERT_EQ(out.gpa, 0x5678);
 	ASSERT_EQ(out.instr_len, 2);
 	ASSERT_EQ(out.instr_info, 0xABCD);
-	ASSERT_EQ(ve->valid, 0);	/* consumed */
+	ASSERT_EQ(vcpu_state(td, 0).ve_valid, 0);	/* consumed */
 
 	/* A second call (or one outside a #VE handler) cannot succeed. */
 	TU_EXPECT_PANIC(tdx_vp_veinfo_get(&out), TDG_VP_VEINFO_GET, TDX_NO_VALID_VE_INFO);
@@ -260,16 +265,15 @@ static void test_veinfo_get(void **state)
 static void test_cpuidve_set(void **state)
 {
 	struct tdx_td *td = attach_new(NULL, 0);
-	struct tdx_vcpu *v = &td->vcpus[0];
 
 	tdx_vp_cpuidve_set(TDX_CPUIDVE_SUPERVISOR);
-	ASSERT_EQ(v->cpuid_supervisor_ve, 1);
-	ASSERT_EQ(v->cpuid_user_ve, 0);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_user_ve, 0);
 	tdx_vp_cpuidve_set(TDX_CPUIDVE_USER);
-	ASSERT_EQ(v->cpuid_supervisor_ve, 0);
-	ASSERT_EQ(v->cpuid_user_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve, 0);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_user_ve, 1);
 	tdx_vp_cpuidve_set(0);
-	ASSERT_EQ(v->cpuid_supervisor_ve | v->cpuid_user_ve, 0);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve | vcpu_state(td, 0).cpuid_user_ve, 0);
 	/* Reserved bits: the one way this call fails, a caller bug. */
 	TU_EXPECT_PANIC(tdx_vp_cpuidve_set(4), TDG_VP_CPUIDVE_SET,
 		     TDX_OPERAND_INVALID | TDX_OPND_RCX);
@@ -474,8 +478,8 @@ static void test_vp_rd_wr(void **state)
 	/* CPUID_SUPERVISOR_VE is guest RW and the same bit CPUIDVE.SET sets (6.5). */
 	ASSERT_STATUS(tdx_vp_wr(TDX_FIELD_VP_CPUID_SUPERVISOR_VE, 1, 1, &old), TDX_SUCCESS);
 	ASSERT_EQ(old, 0);
-	ASSERT_EQ(td->vcpus[1].cpuid_supervisor_ve, 1);
-	ASSERT_EQ(td->vcpus[0].cpuid_supervisor_ve, 0);
+	ASSERT_EQ(vcpu_state(td, 1).cpuid_supervisor_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve, 0);
 	ASSERT_EQ(tdx_vp_wr_or_panic(TDX_FIELD_VP_CPUID_SUPERVISOR_VE, 0, 1), 1);
 	ASSERT_EQ(tdx_vp_rd_or_panic(TDX_FIELD_VP_CPUID_SUPERVISOR_VE), 0);
 
@@ -673,7 +677,7 @@ static void test_accept_split_2m(void **state)
 	/* The host split a region the guest never touched (demote of PENDING). */
 	const uint64_t r2 = 10 * SZ_2M;
 	ASSERT_STATUS(tdx_accept_memory(r2 + SZ_4K, r2 + 2 * SZ_4K, NULL), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_host_page_demote(td, r2 + SZ_2M), TDX_SUCCESS);	/* PENDING leaf */
+	ASSERT_STATUS(tdh_mem_page_demote(td, r2 + SZ_2M), TDX_SUCCESS);	/* PENDING leaf */
 	ASSERT_STATUS(tdx_accept_memory(r2, r2 + 2 * SZ_2M, &stop), TDX_SUCCESS);
 	assert_present(td, r2, r2 + 2 * SZ_2M, TDX_PAGE_4K);
 	detach_destroy(td);
@@ -715,7 +719,7 @@ static void test_accept_interrupted(void **state)
 	ASSERT_STATUS(tdx_accept_memory(r, r + SZ_2M, NULL), TDX_SUCCESS);
 	assert_true(reexecutes >= 1);
 	ASSERT_EQ(completions, 1);
-	ASSERT_EQ(td->vcpus[0].intr_pending, 0);
+	ASSERT_EQ(vcpu_state(td, 0).intr_pending, 0);
 	assert_present(td, r, r + SZ_2M, TDX_PAGE_2M);
 	assert_true(all_zero(hva(td, r, SZ_2M), SZ_2M));
 	tdx_td_set_trace(td, NULL, NULL);
@@ -955,7 +959,7 @@ static void test_native_archive_links_nostdlib(void **state)
 	      "\tstruct tdx_vp_info i;\n"
 	      "\ttdx_vp_info(&i);\n"
 	      "\ttdx_accept_memory_or_panic(0, i.shared_bit >> 20);\n"
-	      "\t(void)tdx_vm_rd_or_panic(TDX_FIELD_TD_ATTRIBUTES);\n"
+	      "\t(void)tdx_vm_rd_or_panic(TDXKIT_FIELD_TD_ATTRIBUTES);\n"
 	      "\tfor (;;) ;\n"
 	      "}\n", f);
 	fclose(f);

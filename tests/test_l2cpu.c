@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "l2.h"
 #include "tdxkit/l2cpu.h"
 
 #define MEM (16ull << 20)

@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 
 #include "testutil.h"
-#include "td.h"
+#include "test_hooks.h"
 
 #define BUF 0x10000ull		/* accepted private pages used by the tests */
 #define DATA (BUF + 0x400)	/* 64-aligned operand inside them */
@@ -63,7 +63,7 @@ static void test_build_and_mac(void **state)
 	struct tdx_td *td = tu_td_new(&cfg);
 	for (unsigned i = 0; i < 64; i++)
 		rd[i] = (uint8_t)(i * 3 + 1);
-	assert_int_equal(tdx_report_build(td, rd, &rep), 0);
+	assert_int_equal(tdx_test_report_build(td, rd, &rep), 0);
 
 	const uint8_t *b = (const uint8_t *)&rep;
 	ASSERT_EQ(b[0], 0x81);
@@ -87,7 +87,9 @@ static void test_build_and_mac(void **state)
 	/* The MAC is HMAC-SHA-256(key, bytes 0..223), checked independently. */
 	unsigned char mac[32];
 	size_t maclen = 0;
-	assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, td->mr.mac_key, 32,
+	uint8_t key[32], cpusvn[16];
+	tdx_test_mr_secrets(td, key, cpusvn);
+	assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, 32,
 				  b, 224, mac, sizeof(mac), &maclen));
 	assert_memory_equal(b + 224, mac, 32);
 
@@ -106,8 +108,11 @@ static void test_keys_differ_per_td(void **state)
 	_Alignas(64) struct tdx_report rep;
 	uint8_t rd[64] = { 7 };
 
-	assert_memory_not_equal(a->mr.mac_key, b->mr.mac_key, 32);
-	assert_int_equal(tdx_report_build(a, rd, &rep), 0);
+	uint8_t ka[32], kb[32], sa[16], sb[16];
+	tdx_test_mr_secrets(a, ka, sa);
+	tdx_test_mr_secrets(b, kb, sb);
+	assert_memory_not_equal(ka, kb, 32);
+	assert_int_equal(tdx_test_report_build(a, rd, &rep), 0);
 	ASSERT_STATUS(tdx_report_verify_mac(a, &rep.mac), TDX_SUCCESS);
 	ASSERT_STATUS(tdx_report_verify_mac(b, &rep.mac), TDX_INVALID_REPORTMACSTRUCT);
 	tdx_td_destroy(a);
@@ -193,13 +198,13 @@ static void test_rtmr_extend_errors(void **state)
 		ASSERT_EQ(x.rdx, 9);
 	}
 	/* Contention on the RTMR lock. */
-	assert_true(tdx_rtmr_trylock(td));
+	assert_true(tdx_test_rtmr_hold(td, 1));
 	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND, DATA, 0, 0, 0, NULL),
 		      TDX_OPERAND_BUSY | TDX_OPND_RTMR);
 	/* The index comes before the lock. */
 	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND, DATA, 4, 0, 0, NULL), OI_RDX);
 	ASSERT_STATUS(do_report(td, REPORT, DATA, 0), TDX_OPERAND_BUSY | TDX_OPND_RTMR);
-	tdx_rtmr_unlock(td);
+	tdx_test_rtmr_hold(td, 0);
 	/* No failed call changed any RTMR. */
 	for (unsigned i = 0; i < 4; i++) {
 		assert_int_equal(tdx_td_rtmr(td, i, got), 0);
@@ -250,7 +255,9 @@ static void test_report_layout(void **state)
 	ASSERT_EQ(b[3], 0);
 	for (unsigned i = 4; i < 16; i++)
 		ASSERT_EQ(b[i], 0);
-	assert_memory_equal(b + 16, td->mr.cpusvn, 16);
+	uint8_t mac_key[32], cpusvn[16];
+	tdx_test_mr_secrets(td, mac_key, cpusvn);
+	assert_memory_equal(b + 16, cpusvn, 16);
 	assert_memory_equal(b + 128, rd, 64);
 	for (unsigned i = 192; i < 224; i++)
 		ASSERT_EQ(b[i], 0);
@@ -284,7 +291,7 @@ static void test_report_shared_buffers(void **state)
 	const uint64_t shared = 0x40000;
 
 	/* REPORT takes private or shared GPAs for both buffers (9.1). */
-	ASSERT_STATUS(tdx_host_set_shared(td, shared, 0x2000, 1), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, shared, 0x2000, 1), TDX_SUCCESS);
 	uint8_t *rd = gmem(td, shared + 0x1040, 64);
 	memset(rd, 0x3D, 64);
 	ASSERT_STATUS(do_report(td, shared | sb, (shared + 0x1040) | sb, 0), TDX_SUCCESS);
@@ -510,7 +517,7 @@ static void test_pending_operand_module_exit(void **state)
 		if ((e.ext_exit_qual & 0xF) == TDX_EEQ_PENDING_EPT_VIOLATION)
 			break;
 		char why[200];
-		assert_int_equal(tdx_builtin_host_ept(td, &e, why, sizeof(why)), 0);
+		assert_int_equal(tdx_test_host_ept(td, &e, why, sizeof(why)), 0);
 		assert_int_equal(tdx_module_resume(td, 0, &r, &e), TDX_OUTCOME_REEXECUTE);
 	}
 	ASSERT_EQ(e.ext_exit_qual & 0xF, TDX_EEQ_PENDING_EPT_VIOLATION);

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "metadata.h"
+#include "test_hooks.h"
 
 #define NULL_ID TDX_FIELD_ID_NULL
 #define PATTERN 0xA5A5A5A5A5A5A5A5ull
@@ -90,15 +90,17 @@ static struct tdx_td *td_with(unsigned gpaw, unsigned vcpus, unsigned l2, uint64
 
 static void test_tables_sound(void **state)
 {
-	assert_int_equal(tdx_md_table_check(&tdx_md_sys_ctx), -1);
-	assert_int_equal(tdx_md_table_check(&tdx_md_td_ctx), -1);
-	assert_int_equal(tdx_md_table_check(&tdx_md_vp_ctx), -1);
+	size_t sys_rows, td_rows, vp_rows;
+
+	assert_int_equal(tdx_test_md_table(TDX_CTX_SYS, &sys_rows), -1);
+	assert_int_equal(tdx_test_md_table(TDX_CTX_TD, &td_rows), -1);
+	assert_int_equal(tdx_test_md_table(TDX_CTX_VCPU, &vp_rows), -1);
 	/* All 65 global and 83 TD entries of 1.5.01 (Appendix A/B); the VCPU
 	 * table has all 119 TDVPS entries (the L2 VMCS / MSR-bitmap entries are
 	 * delegating rows, metadata_l2.c) and one row for the TD VMCS class. */
-	assert_int_equal(tdx_md_sys_ctx.nrows, 65);
-	assert_int_equal(tdx_md_td_ctx.nrows, 83);
-	assert_int_equal(tdx_md_vp_ctx.nrows, 120);
+	assert_int_equal(sys_rows, 65);
+	assert_int_equal(td_rows, 83);
+	assert_int_equal(vp_rows, 120);
 }
 
 /* ---- TD scope: values ---------------------------------------------------- */
@@ -297,7 +299,7 @@ static void test_rcx_and_version(void **state)
 {
 	struct tdx_td *td = tu_td_new(NULL);
 	struct tdx_regs r;
-	const uint64_t rcx_bad = tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RCX);
+	const uint64_t rcx_bad = TDX_OPERAND_INVALID | TDX_OPND_RCX;
 
 	ASSERT_STATUS(call(td, 0, TDG_VM_RD, 1, TDX_FIELD_TD_ATTRIBUTES, 0, 0, &r), rcx_bad);
 	ASSERT_EQ(r.r8, 0);
@@ -318,7 +320,7 @@ static void test_rcx_and_version(void **state)
 	ASSERT_EQ(r.r8, 0x8086);
 
 	/* Versions: only TDG.VM.RD takes 1 (dispatcher, tdx-abi.md 1.2). */
-	const uint64_t rax_bad = tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RAX);
+	const uint64_t rax_bad = TDX_OPERAND_INVALID | TDX_OPND_RAX;
 	ASSERT_STATUS(call(td, 0, TDG_VM_WR | (1ull << 16), 0, TDX_FIELD_TD_NOTIFY_ENABLES, 1, 1, &r), rax_bad);
 	ASSERT_EQ(r.r8, 1);	/* leaf never ran: R8 untouched */
 	/* TDG.VM.RD takes every version past the dispatcher (MOD td_call()) and
@@ -552,9 +554,10 @@ static void test_cpuid_ve_consistency(void **state)
 	ASSERT_EQ(r.r8, 0);
 	ASSERT_STATUS(call(td, 0, TDG_VP_WR, 0, TDX_FIELD_VP_CPUID_USER_VE, 0, 0xFF, &r), TDX_SUCCESS);
 	ASSERT_EQ(r.r8, 1);
-	const struct tdx_vcpu *v = &td->vcpus[0];
-	ASSERT_EQ(v->cpuid_supervisor_ve, 0xFF);
-	ASSERT_EQ(v->cpuid_user_ve, 0);
+	struct tdx_test_vcpu v;
+	assert_int_equal(tdx_test_vcpu(td, 0, &v), 0);
+	ASSERT_EQ(v.cpuid_supervisor_ve, 0xFF);
+	ASSERT_EQ(v.cpuid_user_ve, 0);
 	ASSERT_EQ(vp_rd(td, 0, TDX_FIELD_VP_CPUID_SUPERVISOR_VE), 0xFF);
 	tdx_td_destroy(td);
 }

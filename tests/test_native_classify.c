@@ -152,6 +152,36 @@ static void test_page_end(void **state)
 	munmap(m, (size_t)pg);
 }
 
+static void test_from_plain_values(void **state)
+{
+	/* What a tracer sees: no trap number (-1); SI_KERNEL is then #GP. */
+	ASSERT_EQ(tdx_trap_classify_bytes(SIGSEGV, SI_KERNEL, -1, TDCALL, 4), TDX_TRAP_TDCALL);
+	ASSERT_EQ(tdx_trap_classify_bytes(SIGILL, ILL_ILLOPN, -1, TDCALL, 4), TDX_TRAP_TDCALL);
+	ASSERT_EQ(tdx_trap_classify_bytes(SIGSEGV, SI_KERNEL, 14, TDCALL, 4), TDX_TRAP_OTHER);
+	ASSERT_EQ(tdx_trap_classify_bytes(SIGSEGV, SI_KERNEL, -1, TDCALL, 3), TDX_TRAP_OTHER);
+	ASSERT_EQ(tdx_trap_classify_bytes(SIGSEGV, SI_KERNEL, -1, (const uint8_t[]){ 0xE6, 0x80 }, 2),
+		  TDX_TRAP_VE_INSN);
+	/* The #VE event of `out $0x80, %al` (E6 80): exit reason 30, size 1,
+	 * immediate port 0x80 (SDM table 28-5), length 2. */
+	struct tdx_ve_event ev;
+	const char *name;
+	assert_int_equal(tdx_trap_decode_ve_bytes((const uint8_t[]){ 0xE6, 0x80 }, 2, 0, &ev, &name), 0);
+	ASSERT_EQ(ev.exit_reason, 30);
+	ASSERT_EQ(ev.exit_qual, 0x800040);
+	ASSERT_EQ(ev.instr_len, 2);
+	assert_string_equal(name, "OUT");
+	/* `in (%dx), %ax` (66 ED): size 2, IN, port from RDX. */
+	assert_int_equal(tdx_trap_decode_ve_bytes((const uint8_t[]){ 0x66, 0xED }, 2, 0x3F8, &ev,
+						  &name), 0);
+	ASSERT_EQ(ev.exit_qual, 0x3F80000 | 0x8 | 0x1);
+	/* Which memory accesses write: mov byte [rdi], 1 (C6 07 01) does,
+	 * movzx eax, byte [rdi] (0F B6 07) and lea rax, [rdi] (48 8D 07) do not. */
+	assert_int_equal(tdx_trap_insn_writes((const uint8_t[]){ 0xC6, 0x07, 0x01 }, 3), 1);
+	assert_int_equal(tdx_trap_insn_writes((const uint8_t[]){ 0x0F, 0xB6, 0x07 }, 3), 0);
+	assert_int_equal(tdx_trap_insn_writes((const uint8_t[]){ 0x48, 0x8D, 0x07 }, 3), 0);
+	assert_int_equal(tdx_trap_insn_writes((const uint8_t[]){ 0xF3, 0xAA }, 2), 1);	/* rep stosb */
+}
+
 /* The vendor as the kernel names it, or NULL. */
 static const char *cpu_vendor(char *buf, size_t len)
 {
@@ -190,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_gp_instructions),
 		cmocka_unit_test(test_not_from_the_cpu),
 		cmocka_unit_test(test_page_end),
+		cmocka_unit_test(test_from_plain_values),
 		cmocka_unit_test(test_probe_matches_vendor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -118,7 +118,11 @@ static void *accept_range(void *arg)
 	return NULL;
 }
 
-static void contend(enum tdx_sept_policy policy)
+/* require_busy: 4 KiB entries are locked for each page's zeroing, so two
+ * threads in step meet on them at once; a 2 MiB accept holds its entry
+ * only for one hole punch, so there BUSY may or may not happen and only
+ * the outcome is checked. */
+static void contend(enum tdx_sept_policy policy, int require_busy)
 {
 	struct tdx_td *td = install(3, policy);
 	pthread_barrier_t go;
@@ -150,7 +154,8 @@ static void contend(enum tdx_sept_policy policy)
 	}
 	print_message("%s: BUSY %u times in %llu ranges\n", policy == TDX_SEPT_POLICY_4K ? "4k" : "2m",
 		      atomic_load(&busy_seen), (unsigned long long)ranges);
-	assert_true(atomic_load(&busy_seen) > 0);
+	if (require_busy)
+		assert_true(atomic_load(&busy_seen) > 0);
 	tdx_td_set_trace(td, NULL, NULL);
 	pthread_barrier_destroy(&go);
 	uninstall(td);
@@ -158,12 +163,12 @@ static void contend(enum tdx_sept_policy policy)
 
 static void test_concurrent_accepts_busy_4k(void **state)
 {
-	contend(TDX_SEPT_POLICY_4K);
+	contend(TDX_SEPT_POLICY_4K, 1);
 }
 
 static void test_concurrent_accepts_busy_2m(void **state)
 {
-	contend(TDX_SEPT_POLICY_2M);
+	contend(TDX_SEPT_POLICY_2M, 0);
 }
 
 /* A failed test must not leave the engine to the next one. */

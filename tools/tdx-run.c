@@ -84,6 +84,7 @@ static const char usage_text[] =
 "                 the 48-byte TD_PARAMS values, up to 96 hex digits, byte 0\n"
 "                 first, the rest zero; TDG.VM.RD and TDREPORT show them\n"
 "  -h, --help     this text\n"
+"  --version      print tdx-run's version and exit\n"
 "\n"
 "The default host (the TD's VMM):\n"
 "  IO port 0x3F8-0x3FF  a 16550 UART; what the program writes to it goes to\n"
@@ -152,8 +153,8 @@ static const char usage_text[] =
 "as above; 2 for bad options; 123 if the TD or its host cannot be set up,\n"
 "or a thread finds no free VCPU; 125 if tdx-run fails; 126/127 if PROGRAM\n"
 "cannot be executed (126 also for a static or set-user-ID program).\n"
-"The library is found via $TDXKIT_PRELOAD, the build tree, the install\n"
-"directory, or ../lib next to tdx-run.\n";
+"The library is found via $TDXKIT_PRELOAD, next to tdx-run (../lib), the\n"
+"build tree, or the install directory.\n";
 
 static void __attribute__((noreturn, format(printf, 2, 3))) die(int code, const char *fmt, ...)
 {
@@ -182,6 +183,19 @@ static const char *find_preload(void)
 			die(EXIT_TOOL, "TDXKIT_PRELOAD=%s: %s", env, strerror(errno));
 		return env;
 	}
+	/* Installed: the library installed with this tool, wherever the
+	 * prefix went (bindir/../libdir); in the build tree: the built one. */
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		char *slash = strrchr(buf, '/');
+		size_t rel = strlen("/" TDXKIT_PRELOAD_REL_PATH);
+		if (slash && (size_t)(slash - buf) + rel < sizeof(buf)) {
+			memcpy(slash, "/" TDXKIT_PRELOAD_REL_PATH, rel + 1);
+			if (readable(buf))
+				return buf;
+		}
+	}
 #ifdef TDXKIT_PRELOAD_BUILD_PATH
 	if (readable(TDXKIT_PRELOAD_BUILD_PATH))
 		return TDXKIT_PRELOAD_BUILD_PATH;
@@ -190,16 +204,6 @@ static const char *find_preload(void)
 	if (readable(TDXKIT_PRELOAD_INSTALL_PATH))
 		return TDXKIT_PRELOAD_INSTALL_PATH;
 #endif
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		char *slash = strrchr(buf, '/');
-		if (slash && (size_t)(slash - buf) + 40 < sizeof(buf)) {
-			strcpy(slash, "/../lib/libtdxkit-preload.so");
-			if (readable(buf))
-				return buf;
-		}
-	}
 	return NULL;
 }
 
@@ -263,6 +267,20 @@ static void check_program(const char *prog)
 /* tdx-run-gdb.py: the gdb side of --gdb. */
 static const char *find_gdb_script(void)
 {
+	static char buf[PATH_MAX];
+
+	/* Installed: the script installed with this tool (bindir/../datadir). */
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		char *slash = strrchr(buf, '/');
+		size_t rel = strlen("/" TDXKIT_GDB_SCRIPT_REL_PATH);
+		if (slash && (size_t)(slash - buf) + rel < sizeof(buf)) {
+			memcpy(slash, "/" TDXKIT_GDB_SCRIPT_REL_PATH, rel + 1);
+			if (readable(buf))
+				return buf;
+		}
+	}
 #ifdef TDXKIT_GDB_SCRIPT_BUILD_PATH
 	if (readable(TDXKIT_GDB_SCRIPT_BUILD_PATH))
 		return TDXKIT_GDB_SCRIPT_BUILD_PATH;
@@ -334,6 +352,7 @@ int main(int argc, char **argv)
 		{ "mrowner", required_argument, NULL, 'O' },
 		{ "mrownerconfig", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tdx_td_config cfg;
@@ -372,6 +391,7 @@ int main(int argc, char **argv)
 		case 'O': mrowner = optarg; break;
 		case 'P': mrownerconfig = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
+		case 'V': printf("tdx-run (tdxkit) %s\n", TDXKIT_VERSION_STRING); return 0;
 		case ':':
 			die(EXIT_USAGE, "option %s needs a value (see --help)", argv[optind - 1]);
 		default:

@@ -8,7 +8,8 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 
-#include "l2.h"
+#include "tdxkit/l2engine.h"
+#include "tdxkit/module.h"
 
 #define L2CPU_MAX_VCPUS 64
 #define L2CPU_MSRS 64		/* per-VM store of MSRs served without an exit */
@@ -115,12 +116,14 @@ int l2_walk(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
 /* EPT-violation qualification bits 11:9 of gla's translation (paging.c). */
 uint64_t l2_linear_attrs(struct l2_inst *in, uint64_t gla);
 
-/* decode.c: the few instruction forms the engine classifies. */
+/* decode.c: the instruction at an exit, decoded with Zydis. */
 struct l2_insn {
-	unsigned len;		/* total length, 0 if not recognised */
-	unsigned prefixes;	/* bytes of legacy prefixes + REX */
-	int rep, opsize16, addr32, seg;	/* seg: segment override 0..5 or -1 */
-	uint8_t op[3];		/* opcode bytes after the prefixes */
+	unsigned len;		/* total length, 0 if it does not decode */
+	unsigned mnemonic;	/* ZydisMnemonic: ZYDIS_MNEMONIC_RDMSR, ... */
+	int rep;		/* a REP/REPE/REPNE prefix */
+	int addr32;		/* address size 32 (0x67) */
+	int imm;		/* an immediate operand (IN/OUT imm8) */
+	int seg;		/* segment override 0..5 (ES CS SS DS FS GS) or -1 */
 };
 void l2_decode(const uint8_t *b, size_t n, struct l2_insn *d);
 

@@ -9,6 +9,8 @@
  * budget; when it is used up the exit is the preemption timer (52). */
 #include <string.h>
 
+#include <Zydis/Zydis.h>
+
 #include "l2cpu.h"
 
 #define BUDGET_CAP (1ull << 26)		/* instructions per uc_emu_start without a deadline */
@@ -111,7 +113,7 @@ static int quiet_stop(struct l2_inst *in, uc_err err)
 
 	if (err == UC_ERR_OK && b && in->executed) {
 		l2_decode(b, 15, &d);
-		if (d.op[0] == 0xF4 && rip == in->last_addr + in->last_size) {
+		if (d.mnemonic == ZYDIS_MNEMONIC_HLT && rip == in->last_addr + in->last_size) {
 			in->x.rip = in->last_addr;
 			in->x.len = 1;
 			to_exit(in, TDX_EXIT_HLT);

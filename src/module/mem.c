@@ -78,7 +78,7 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 	m->shared_bit = shared_bit;
 	m->policy = policy;
 	m->mode = TDX_WINDOWS_PROTECT;
-	m->fd = memfd_create("tdxkit-td-mem", MFD_CLOEXEC);
+	m->fd = memfd_create("td-memory", MFD_CLOEXEC);	/* what /proc/PID/maps shows */
 	if (m->fd < 0) {
 		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
 		return -1;
@@ -136,6 +136,11 @@ void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w)
 	w->private_base = td->mem.priv;
 	w->shared_base = td->mem.shared;
 	w->size = td->mem.size;
+}
+
+int tdx_td_memory_fd(const struct tdx_td *td)
+{
+	return td->mem.fd;
 }
 
 void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
@@ -331,9 +336,20 @@ void tdx_mem_set_shared(struct tdx_mem *m, uint64_t p, int shared)
 
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 {
-	/* Punching a hole frees the pages: the next touch reads fresh zeroes,
-	 * with no copying and no RSS (issue: accept zeroes cheaply). It also
-	 * unmaps them from every window, which FAULT mode relies on. */
+	/* One 4 KiB page (a 4 KiB accept): a page the memfd does not hold is
+	 * a hole and reads as zeroes already; one it holds is cleared in
+	 * place. No hole punch: that takes the file's lock, which every VCPU
+	 * accepting at once would queue on. mincore(2) tells which, from the
+	 * page cache, without faulting the page in. */
+	unsigned char in_core;
+	if (len == TDX_PAGE_SIZE_4K && mincore(m->host + off, len, &in_core) == 0) {
+		if (in_core & 1)
+			memset(m->host + off, 0, len);
+		return;
+	}
+	/* Larger ranges: punching a hole frees the pages: the next touch
+	 * reads fresh zeroes, with no copying and no RSS (issue: accept
+	 * zeroes cheaply). It also unmaps them from every window. */
 	if (fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)off, (off_t)len) == 0)
 		return;

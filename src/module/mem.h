@@ -46,6 +46,10 @@ struct tdx_mem {
 	_Atomic uint8_t *lock4k;	/* per page: 1 = locked */
 	enum tdx_window_mode mode;
 	int uffd;		/* FAULT mode: the userfaultfd, else -1 */
+	/* Windows kept by someone else (the isolated engine: in the traced
+	 * program), or NULL: this process's own priv/shared mappings. */
+	const struct tdx_window_ops *ops;
+	void *ops_ctx;
 	_Atomic int win_errno;	/* a window update failed (errno): the TD cannot go on */
 	const char *win_call;	/* which call failed ("mprotect", "UFFDIO_CONTINUE") */
 };

@@ -143,17 +143,17 @@ static uint64_t demote_op(struct tdx_td *td, uint64_t gpa, enum tdx_page_level l
 	return demote_locked(td, gpa);
 }
 
-uint64_t tdx_host_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+uint64_t tdh_mem_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
 {
 	return locked(td, aug_locked, gpa, level);
 }
 
-uint64_t tdx_host_page_demote(struct tdx_td *td, uint64_t gpa)
+uint64_t tdh_mem_page_demote(struct tdx_td *td, uint64_t gpa)
 {
 	return locked(td, demote_op, gpa, TDX_PAGE_2M);
 }
 
-uint64_t tdx_host_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+uint64_t tdh_mem_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
 {
 	return locked(td, remove_locked, gpa, level);
 }
@@ -203,7 +203,7 @@ static void flip_shared(struct tdx_mem *m, uint64_t first, uint64_t n, uint8_t t
 	}
 }
 
-uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared)
+uint64_t tdx_td_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared)
 {
 	struct tdx_mem *m = &td->mem;
 	uint64_t off = gpa & ~td->shared_bit;
@@ -263,7 +263,7 @@ int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
 		 * (gpa_access.c): map that page shared, as KVM with QEMU converts
 		 * a page on a shared-GPA fault; the private content is lost. */
 		uint64_t page = gpa & ~td->shared_bit & ~(TDX_PAGE_SIZE_4K - 1);
-		if (page < m->size && tdx_host_set_shared(td, page, TDX_PAGE_SIZE_4K, 1) == TDX_SUCCESS)
+		if (page < m->size && tdx_td_set_shared(td, page, TDX_PAGE_SIZE_4K, 1) == TDX_SUCCESS)
 			return 0;
 		snprintf(why, whylen, "EPT violation on shared GPA 0x%llx beyond the TD's memory "
 			 "(size 0x%llx): the host cannot map it",

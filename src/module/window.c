@@ -56,6 +56,16 @@ void tdx_window_update(struct tdx_mem *m, enum tdx_window w, uint64_t off, uint6
 {
 	uint8_t *p = base_of(m, w) + off;
 
+	if (m->ops) {
+		if (m->mode == TDX_WINDOWS_PROTECT || !touchable) {
+			int e = m->ops->update(m->ops_ctx, (int)w, off, len, touchable);
+			if (e)
+				window_failed(m, m->mode == TDX_WINDOWS_PROTECT ? "mprotect" :
+						 "madvise(MADV_DONTNEED)", e);
+		}
+		return;
+	}
+
 	if (m->mode == TDX_WINDOWS_PROTECT) {
 		if (mprotect(p, len, touchable ? PROT_READ | PROT_WRITE : PROT_NONE))
 			window_failed(m, "mprotect", errno);
@@ -76,12 +86,20 @@ static int touchable(const struct tdx_mem *m, enum tdx_window w, uint64_t page)
 
 /* PROTECT mode from scratch: all PROT_NONE, then one mprotect per run of
  * touchable pages (whole 2 MiB regions are skipped or taken at once). */
+static int set_prot(struct tdx_mem *m, enum tdx_window w, uint64_t off, uint64_t len, int rw)
+{
+	if (m->ops) {
+		int e = m->ops->update(m->ops_ctx, (int)w, off, len, rw);
+		return e ? (errno = e, -1) : 0;
+	}
+	return mprotect(base_of(m, w) + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
+}
+
 static int protect_all(struct tdx_mem *m, enum tdx_window w)
 {
 	uint64_t pages = m->size / PAGE;
-	uint8_t *b = base_of(m, w);
 
-	if (mprotect(b, m->size, PROT_NONE))
+	if (set_prot(m, w, 0, m->size, 0))
 		return -1;
 	for (uint64_t p = 0; p < pages;) {
 		uint64_t r = p / PAGES_PER_2M;
@@ -97,7 +115,7 @@ static int protect_all(struct tdx_mem *m, enum tdx_window w)
 		uint64_t q = p + 1;
 		while (q < pages && touchable(m, w, q))
 			q++;
-		if (mprotect(b + p * PAGE, (q - p) * PAGE, PROT_READ | PROT_WRITE))
+		if (set_prot(m, w, p * PAGE, (q - p) * PAGE, 1))
 			return -1;
 		p = q;
 	}
@@ -215,6 +233,18 @@ void tdx_window_fini(struct tdx_mem *m)
  * as the fault would have. EEXIST: another thread mapped some already. */
 static int map_pages(struct tdx_mem *m, enum tdx_window w, uint64_t off, uint64_t len)
 {
+	if (m->ops) {
+		int e = m->ops->map(m->ops_ctx, (int)w, off, len);
+		if (e == EFAULT) {	/* holes in the memfd: allocate them, as here */
+			if (fallocate(m->fd, 0, (off_t)off, (off_t)len))
+				e = errno;
+			else
+				e = m->ops->map(m->ops_ctx, (int)w, off, len);
+		}
+		if (e)
+			window_failed(m, "UFFDIO_CONTINUE", e);
+		return e ? -1 : 0;
+	}
 	struct uffdio_continue c = {
 		.range = { .start = (uintptr_t)(base_of(m, w) + off), .len = len },
 	};
@@ -250,11 +280,23 @@ enum tdx_window_fault_result tdx_td_window_fault(struct tdx_td *td, const void *
 	enum tdx_window w;
 	uint64_t off;
 
+	if (m->ops)
+		return TDX_WINDOW_OUTSIDE;	/* the windows are not in this process */
 	if (m->priv && a - (uintptr_t)m->priv < m->size)
 		w = TDX_WINDOW_PRIVATE, off = a - (uintptr_t)m->priv;
 	else if (m->shared && a - (uintptr_t)m->shared < m->size)
 		w = TDX_WINDOW_SHARED, off = a - (uintptr_t)m->shared;
 	else
+		return TDX_WINDOW_OUTSIDE;
+	return tdx_td_window_fault_at(td, (int)w, off);
+}
+
+enum tdx_window_fault_result tdx_td_window_fault_at(struct tdx_td *td, int wi, uint64_t off)
+{
+	struct tdx_mem *m = &td->mem;
+	enum tdx_window w = wi ? TDX_WINDOW_SHARED : TDX_WINDOW_PRIVATE;
+
+	if (off >= m->size)
 		return TDX_WINDOW_OUTSIDE;
 	if (tdx_td_check_windows(td))
 		return TDX_WINDOW_BROKEN;
@@ -315,6 +357,24 @@ int tdx_window_check(const struct tdx_mem *m, char *why, size_t len)
 		snprintf(why, len, "cannot keep the TD memory windows in step with the page states: "
 			 "%s: %s", m->win_call, strerrordesc_np(e));	/* no locale: signal-safe */
 	return -1;
+}
+
+int tdx_td_set_window_ops(struct tdx_td *td, enum tdx_window_mode mode,
+			  const struct tdx_window_ops *ops, void *ctx)
+{
+	struct tdx_mem *m = &td->mem;
+
+	if (m->mode == TDX_WINDOWS_FAULT && !m->ops)
+		uffd_close(m);	/* our own windows are no longer the ones in use */
+	m->ops = ops;
+	m->ops_ctx = ctx;
+	m->mode = mode;
+	if (!ops || mode == TDX_WINDOWS_FAULT)
+		return 0;	/* fault-driven windows start with nothing mapped */
+	/* PROTECT: the other process's windows take every page's access now. */
+	if (protect_all(m, TDX_WINDOW_PRIVATE) || protect_all(m, TDX_WINDOW_SHARED))
+		return -1;
+	return 0;
 }
 
 int tdx_td_set_window_mode(struct tdx_td *td, enum tdx_window_mode mode, char *err, size_t len)

@@ -26,51 +26,64 @@ int tdx_trap_page_mapped(const void *p)
 	return ok;
 }
 
-/* Byte by byte, stopping at the first byte that differs. The CPU fetched
- * the page of RIP; the next page is read only once it is known to be
- * mapped (the bytes compared so far matched right up to the page end). */
-static int bytes_are(const uint8_t *ip, const uint8_t *want, size_t n)
+size_t tdx_trap_fetch(const uint8_t *ip, uint8_t out[TDX_TRAP_INSN_MAX])
 {
-	for (size_t i = 0; i < n; i++) {
-		if (i && !(((uintptr_t)ip + i) & 4095) && !tdx_trap_page_mapped(ip + i))
-			return 0;
-		if (ip[i] != want[i])
-			return 0;
-	}
-	return 1;
+	/* The CPU fetched the page of RIP; the next page is read only when it
+	 * is mapped (a context handed to the classifier may point anywhere). */
+	size_t n = 4096 - ((uintptr_t)ip & 4095);
+	if (n > TDX_TRAP_INSN_MAX)
+		n = TDX_TRAP_INSN_MAX;
+	else if (tdx_trap_page_mapped(ip + n))
+		n = TDX_TRAP_INSN_MAX;
+	memcpy(out, ip, n);
+	return n;
 }
 
 static const uint8_t tdcall_bytes[] = { 0x66, 0x0F, 0x01, 0xCC };
 static const uint8_t cpuid_bytes[] = { 0x0F, 0xA2 };
 
-/* A #GP(0) a user instruction raised, as the kernel reports it (not a
- * kill(SIGSEGV) from another process: si_code SI_USER etc. are <= 0). */
-static int is_gp(int sig, const siginfo_t *si, const ucontext_t *uc)
+static int starts_with(const uint8_t *b, size_t n, const uint8_t *want, size_t wn)
 {
-	return sig == SIGSEGV && si->si_code == SI_KERNEL &&
-	       uc->uc_mcontext.gregs[REG_TRAPNO] == X86_TRAP_GP;
+	return n >= wn && !memcmp(b, want, wn);
+}
+
+enum tdx_trap_kind tdx_trap_classify_bytes(int sig, int si_code, int trapno, const uint8_t *b,
+					   size_t n)
+{
+	int ud = sig == SIGILL && si_code == ILL_ILLOPN;
+	/* #GP(0) a user instruction raised, as the kernel reports it (not a
+	 * kill(SIGSEGV): si_code SI_USER etc. are <= 0). A tracer does not see
+	 * the trap number (-1): then SI_KERNEL is taken as #GP, as the other
+	 * SI_KERNEL faults (#SS, a bad sigreturn) never sit on these bytes. */
+	int gp = sig == SIGSEGV && si_code == SI_KERNEL && (trapno < 0 || trapno == X86_TRAP_GP);
+
+	if (!ud && !gp)
+		return TDX_TRAP_OTHER;
+	if (starts_with(b, n, tdcall_bytes, sizeof(tdcall_bytes)))
+		return TDX_TRAP_TDCALL;
+	if (!gp)
+		return TDX_TRAP_OTHER;	/* a genuine #UD (ud2, a missing ISA extension) */
+	if (starts_with(b, n, cpuid_bytes, sizeof(cpuid_bytes)))
+		return TDX_TRAP_CPUID;
+	struct tdx_ve_event ev;
+	const char *name;
+	if (tdx_trap_decode_ve_bytes(b, n, 0, &ev, &name) == 0)
+		return TDX_TRAP_VE_INSN;
+	return TDX_TRAP_OTHER;
 }
 
 enum tdx_trap_kind tdx_trap_classify(int sig, const siginfo_t *si, const void *ucv)
 {
 	const ucontext_t *uc = ucv;
-	const uint8_t *ip = (const uint8_t *)uc->uc_mcontext.gregs[REG_RIP];
-	int ud = sig == SIGILL && si->si_code == ILL_ILLOPN;
-	int gp = is_gp(sig, si, uc);
+	uint8_t b[TDX_TRAP_INSN_MAX];
 
-	if (!ud && !gp)
+	/* Only a fault can be ours: do not even read RIP's bytes otherwise. */
+	if (!((sig == SIGILL && si->si_code == ILL_ILLOPN) ||
+	      (sig == SIGSEGV && si->si_code == SI_KERNEL)))
 		return TDX_TRAP_OTHER;
-	if (bytes_are(ip, tdcall_bytes, sizeof(tdcall_bytes)))
-		return TDX_TRAP_TDCALL;
-	if (!gp)
-		return TDX_TRAP_OTHER;	/* a genuine #UD (ud2, a missing ISA extension) */
-	if (bytes_are(ip, cpuid_bytes, sizeof(cpuid_bytes)))
-		return TDX_TRAP_CPUID;
-	struct tdx_ve_event ev;
-	const char *name;
-	if (tdx_trap_decode_ve_insn(uc, &ev, &name) == 0)
-		return TDX_TRAP_VE_INSN;
-	return TDX_TRAP_OTHER;
+	size_t n = tdx_trap_fetch((const uint8_t *)uc->uc_mcontext.gregs[REG_RIP], b);
+	return tdx_trap_classify_bytes(sig, si->si_code, (int)uc->uc_mcontext.gregs[REG_TRAPNO],
+				       b, n);
 }
 
 /* ---- which signal this CPU raises ------------------------------------------ */

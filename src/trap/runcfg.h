@@ -1,7 +1,8 @@
-/* runcfg.h: the TD configuration tdx-run hands to the preload library in
- * TDXKIT_RUN_* environment variables, and the parsers both sides share
- * (the tool validates with them before exec; the library trusts nothing
- * and parses again). Header-only so that the tool needs no trap library. */
+/* runcfg.h: the parsers for the TD configuration tdx-run hands to the
+ * preload library in TDXKIT_RUN_* environment variables (tdxkit/run.h),
+ * shared by both sides (the tool validates with them before exec; the
+ * library trusts nothing and parses again). Header-only so that the tool
+ * needs no trap library. */
 #ifndef TDXKIT_TRAP_RUNCFG_H
 #define TDXKIT_TRAP_RUNCFG_H
 
@@ -12,38 +13,9 @@
 #include <string.h>
 
 #include "tdxkit/module.h"
+#include "tdxkit/run.h"
 
-#define TDX_RUN_ENV_MEM      "TDXKIT_RUN_MEM"	/* SIZE: 4096, 0x1000, 512M, 4G, 64G */
-#define TDX_RUN_ENV_GPAW     "TDXKIT_RUN_GPAW"	/* 48 | 52 */
-#define TDX_RUN_ENV_VCPUS    "TDXKIT_RUN_VCPUS"	/* 1..64 */
-#define TDX_RUN_ENV_L2_VMS   "TDXKIT_RUN_L2_VMS"	/* 0..3 */
-#define TDX_RUN_ENV_SEPT     "TDXKIT_RUN_SEPT"	/* 2m | 4k */
-#define TDX_RUN_ENV_TRACE    "TDXKIT_RUN_TRACE"	/* 1: trace every TDCALL and TDVMCALL; json: as JSON lines */
-#define TDX_RUN_ENV_TRACE_FD "TDXKIT_RUN_TRACE_FD"	/* where the trace goes (default 2) */
-/* TD ATTRIBUTES (5.2), e.g. 0 for a TD that gets #VE on PENDING pages
- * (SEPT_VE_DISABLE clear, 4.1); default 0x10000000. tdx-run --attributes
- * sets it; without the option the tool leaves an inherited value alone. */
-#define TDX_RUN_ENV_ATTRIBUTES "TDXKIT_RUN_ATTRIBUTES"
-/* What TDH.MNG.INIT's TD_PARAMS set (tdx-run --xfam, --mrconfigid, --mrowner,
- * --mrownerconfig): XFAM as hex or "host" (this CPU's XCR0 within what the
- * module allows, tdx_xfam_from_host); the 48-byte measurements as up to 96
- * hex digits, byte 0 first, zero-filled. Unset: the defaults (XFAM 0x3, zeros). */
-#define TDX_RUN_ENV_XFAM          "TDXKIT_RUN_XFAM"
-#define TDX_RUN_ENV_MRCONFIGID    "TDXKIT_RUN_MRCONFIGID"
-#define TDX_RUN_ENV_MROWNER       "TDXKIT_RUN_MROWNER"
-#define TDX_RUN_ENV_MROWNERCONFIG "TDXKIT_RUN_MROWNERCONFIG"
-/* The default host (tdxkit/vmm.h). */
-#define TDX_RUN_ENV_STATS      "TDXKIT_RUN_STATS"	/* 1: counts and time per leaf/service at exit */
-#define TDX_RUN_ENV_LEAK_CHECK "TDXKIT_RUN_LEAK_CHECK"	/* 1: report exposed non-input registers */
-#define TDX_RUN_ENV_HOSTILE    "TDXKIT_RUN_HOSTILE"	/* SEED: adversarial, reproducible host */
-#define TDX_RUN_ENV_QUOTE_KEY  "TDXKIT_RUN_QUOTE_KEY"	/* PEM key to sign with, or where to save ours */
-#define TDX_RUN_ENV_WINDOWS    "TDXKIT_RUN_WINDOWS"	/* auto | fault | protect (module.h window modes) */
-#define TDX_RUN_ENV_GDB        "TDXKIT_RUN_GDB"	/* 1: under gdb: stop gdb before the engine ends the TD */
-
-/* What the program gets (the contract documented in tdx-run --help). */
-#define TDX_RUN_ENV_PRIVATE_BASE "TDXKIT_PRIVATE_BASE"
-#define TDX_RUN_ENV_SHARED_BASE  "TDXKIT_SHARED_BASE"
-#define TDX_RUN_ENV_MEM_SIZE     "TDXKIT_MEM_SIZE"
+/* The variable names (TDX_RUN_ENV_*) are the program contract: tdxkit/run.h. */
 
 #define TDX_RUN_MAX_VCPUS 64	/* TDX_MAX_VCPUS of the model */
 #define TDX_RUN_MAX_L2_VMS 3

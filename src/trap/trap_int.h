@@ -60,8 +60,11 @@ int tdx_trap_self_vcpu_if_bound(void);
 int tdx_trap_vcpus_init(struct tdx_trap_state *g, unsigned installer_vcpu);
 void tdx_trap_vcpus_fini(struct tdx_trap_state *g);
 
-/* classify.c: whether the page holding p is mapped (without touching it). */
+/* classify.c: whether the page holding p is mapped (without touching it);
+ * and the bytes of the instruction at ip, as many as can be read safely
+ * (up to TDX_TRAP_INSN_MAX): how many. */
 int tdx_trap_page_mapped(const void *p);
+size_t tdx_trap_fetch(const uint8_t *ip, uint8_t out[TDX_TRAP_INSN_MAX]);
 
 /* regs.c: the interrupted context <-> the module's register file. */
 void tdx_trap_regs_from_uc(const ucontext_t *uc, struct tdx_regs *r);

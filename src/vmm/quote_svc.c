@@ -26,6 +26,7 @@
 #include <asm/prctl.h>
 #include <errno.h>
 #include <signal.h>
+#include <stddef.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <string.h>
@@ -36,16 +37,13 @@
 #include "tdxkit/quote.h"
 #include "vmm_int.h"
 
-#define QHDR_VERSION	0
-#define QHDR_STATUS	8
-#define QHDR_IN_LEN	16
-#define QHDR_OUT_LEN	20
-#define QHDR_SIZE	24
-
-#define QSTATUS_SUCCESS		0x0000000000000000ull
-#define QSTATUS_IN_FLIGHT	0xFFFFFFFFFFFFFFFFull
-#define QSTATUS_ERROR		0x8000000000000000ull
-#define QSTATUS_UNAVAILABLE	0x8000000000000001ull
+/* The buffer header: struct tdx_quote_hdr (tdxkit/abi.h). The guest owns
+ * the buffer, so the host reads it field by field, never as a struct. */
+#define QHDR_VERSION	offsetof(struct tdx_quote_hdr, version)
+#define QHDR_STATUS	offsetof(struct tdx_quote_hdr, status)
+#define QHDR_IN_LEN	offsetof(struct tdx_quote_hdr, in_len)
+#define QHDR_OUT_LEN	offsetof(struct tdx_quote_hdr, out_len)
+#define QHDR_SIZE	TDX_QUOTE_HDR_SIZE
 
 static uint64_t rd64(const uint8_t *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 static uint32_t rd32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
@@ -76,7 +74,7 @@ static int header_ok(const uint8_t *buf, uint64_t size)
 {
 	uint32_t in_len = rd32(buf + QHDR_IN_LEN);
 
-	return rd64(buf + QHDR_VERSION) == 1 && in_len == TDX_REPORT_SIZE &&
+	return rd64(buf + QHDR_VERSION) == TDX_QUOTE_HDR_VERSION && in_len == TDX_REPORT_SIZE &&
 	       QHDR_SIZE + (uint64_t)in_len <= size;
 }
 
@@ -90,7 +88,7 @@ int vmm_get_quote(void *ctx, const struct tdx_host_req *req, struct tdx_host_res
 		return 0;
 	}
 	if (!header_ok(buf, req->quote.size)) {
-		finish(buf, QSTATUS_ERROR, 0);
+		finish(buf, TDX_GET_QUOTE_ERROR, 0);
 		return 0;
 	}
 	struct vmm_quote q = { req->quote.addr, req->quote.size, req->vcpu };
@@ -98,7 +96,7 @@ int vmm_get_quote(void *ctx, const struct tdx_host_req *req, struct tdx_host_res
 	vmm_lock_take(&v->quote_lock);
 	if (v->nquotes < VMM_MAX_QUOTES) {
 		/* In flight before the service can see it (and answer). */
-		finish(buf, QSTATUS_IN_FLIGHT, 0);
+		finish(buf, TDX_GET_QUOTE_IN_FLIGHT, 0);
 		v->quotes[v->nquotes++] = q;
 		queued = 1;
 	}
@@ -129,19 +127,19 @@ static int take(struct tdx_vmm *v, struct vmm_quote *q)
 static void complete_one(struct tdx_vmm *v, const struct vmm_quote *q)
 {
 	uint8_t report[TDX_REPORT_SIZE];
-	uint64_t status = QSTATUS_ERROR;
+	uint64_t status = TDX_GET_QUOTE_ERROR;
 	size_t out_len = 0;
 	uint8_t *buf = host_view(v, q->addr, q->size);
 
 	if (!buf)
 		return;		/* the guest took the page back: nowhere to answer */
 	if (atomic_load(&v->quote_stop)) {
-		status = QSTATUS_UNAVAILABLE;	/* the process is ending */
+		status = TDX_GET_QUOTE_SERVICE_UNAVAILABLE;	/* the process is ending */
 	} else if (header_ok(buf, q->size)) {
 		memcpy(report, buf + QHDR_SIZE, sizeof(report));	/* the quote overwrites it */
 		int rc = tdx_quote_build(v->key, report, sizeof(report), buf + QHDR_SIZE,
 					 q->size - QHDR_SIZE, &out_len);
-		status = rc == 0 ? QSTATUS_SUCCESS : rc == -EIO ? QSTATUS_UNAVAILABLE : QSTATUS_ERROR;
+		status = rc == 0 ? TDX_GET_QUOTE_SUCCESS : rc == -EIO ? TDX_GET_QUOTE_SERVICE_UNAVAILABLE : TDX_GET_QUOTE_ERROR;
 		if (rc)
 			out_len = 0;
 		memset(buf + QHDR_SIZE + out_len, 0, q->size - QHDR_SIZE - out_len);
