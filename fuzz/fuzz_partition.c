@@ -1,7 +1,8 @@
 /* fuzz_partition.c: libFuzzer over the TD-partitioning leaves in direct
  * mode: TDG.VP.ENTER, TDG.MEM.PAGE.ATTR.WR/RD, TDG.VP.WR/RD on the L2
  * classes, INVEPT, INVGLA, ACCEPT, with a fake L2 CPU engine whose exits
- * (and memory accesses) come from the input. Invariants: no crash (ASan,
+ * (and memory accesses) come from the input; its RDMSR/WRMSR exits name
+ * MSRs of each kind of the module's MSR policy. Invariants: no crash (ASan,
  * UBSan), every DONE advances RIP by exactly 4, REEXECUTE/INJECT keep it. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -52,6 +53,18 @@ static int fz_run(void *ctx, struct tdx_l2_run *run)
 	run->exit.intr_info = (uint32_t)take(s, 4);
 	run->exit.instr_len = (uint32_t)take(s, 1) & 0xF;
 	run->gpr[take(s, 1) & 15] = take(s, 2);
+	if (TDX_EXIT_REASON_BASIC(run->exit.reason) == TDX_EXIT_RDMSR ||
+	    TDX_EXIT_REASON_BASIC(run->exit.reason) == TDX_EXIT_WRMSR) {
+		/* MSRs of every kind of the module's policy (l2_msr.c). */
+		static const uint32_t msrs[] = {
+			0x10, 0x3A, 0x8C, 0xBD, 0xC1, 0x10A, 0x1A0, 0x1D9, 0x345, 0x480, 0x6E0,
+			0x981, 0xDA0, 0xC0000080u, 0xC0000102u, 0x40000000u,
+		};
+		run->gpr[TDX_GPR_RCX] = msrs[take(s, 1) % (sizeof(msrs) / sizeof(msrs[0]))];
+		run->gpr[TDX_GPR_RAX] = take(s, 4);
+		run->gpr[TDX_GPR_RDX] = take(s, 4);
+		run->msr_granted = 0;
+	}
 	run->rip += run->exit.instr_len;
 	run->vmwrite(run, (uint32_t)take(s, 2), take(s, 8));
 	(void)run->vmread(run, (uint32_t)take(s, 2));

@@ -382,13 +382,13 @@ static void test_vm_rd_wr(void **state)
 	tdx_td_config_init(&cfg);
 	cfg.gpaw = 52;
 	cfg.num_vcpus = 2;
-	cfg.xfam = 0x7;
+	cfg.xfam = tdx_xfam_from_host();
 	struct tdx_td *td = attach_new(&cfg, 0);
 
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_ATTRIBUTES, &v), TDX_SUCCESS);
 	ASSERT_EQ(v, cfg.attributes);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_XFAM, &v), TDX_SUCCESS);
-	ASSERT_EQ(v, 0x7);
+	ASSERT_EQ(v, cfg.xfam);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_MAX_VCPUS, &v), TDX_SUCCESS);
 	ASSERT_EQ(v, 2);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_NUM_VCPUS, &v), TDX_SUCCESS);
@@ -516,6 +516,41 @@ static void test_sys_rd(void **state)
 		      TDX_METADATA_FIELD_ID_INCORRECT);
 	TU_EXPECT_PANIC(tdx_sys_rd_or_panic(TDX_FIELD_SYS_TDX_FEATURES0 | (1ull << 55)), TDG_SYS_RD,
 		     TDX_METADATA_FIELD_ID_INCORRECT);
+	detach_destroy(td);
+}
+
+/* TDG.SYS.RDALL through the library: the list agrees field by field with
+ * TDG.SYS.RD, and its shape is the module's (MOD md_dump_list: 8 sequences,
+ * 168 bytes for the 12 guest-readable global fields of 1.5.01). */
+static void test_sys_rdall(void **state)
+{
+	struct tdx_td *td = attach_new(NULL, 0);
+	const uint64_t list = 0x7000;
+	uint64_t next = 0, v;
+
+	ASSERT_STATUS(tdx_mem_page_accept(list, TDX_PAGE_4K), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_sys_rdall(list, TDX_FIELD_ID_NULL, &next), TDX_SUCCESS);
+	ASSERT_EQ(next, TDX_FIELD_ID_NULL);
+	const uint64_t *p = tdx_td_gpa_ptr(td, list, 4096);
+	ASSERT_EQ(p[0], 168 | 8u << 16);
+	unsigned at = 1, fields = 0;
+	for (unsigned seq = 0; seq < 8; seq++) {
+		uint64_t hdr = p[at++];
+		unsigned n = TDX_FIELD_LAST_FIELD(hdr) + 1;
+		ASSERT_EQ(TDX_FIELD_LAST_ELEM(hdr), 0);
+		for (unsigned i = 0; i < n; i++, fields++) {
+			uint64_t id = (hdr & ~(0x1FFFull << 34)) + i;	/* consecutive codes */
+			ASSERT_STATUS(tdx_sys_rd(id, &v, NULL), TDX_SUCCESS);
+			ASSERT_EQ(p[at++], v);
+		}
+	}
+	ASSERT_EQ(fields, 12);
+	ASSERT_EQ(8 * at, 168);
+	/* A list GPA that is not 4 KiB aligned: OPERAND_INVALID | RDX, R8 = -1. */
+	next = 0;
+	ASSERT_STATUS(tdx_sys_rdall(list + 0x40, TDX_FIELD_ID_NULL, &next),
+		      TDX_OPERAND_INVALID | TDX_OPND_RDX);
+	ASSERT_EQ(next, TDX_FIELD_ID_NULL);
 	detach_destroy(td);
 }
 
@@ -958,6 +993,7 @@ int main(void)
 		cmocka_unit_test(test_vm_rd_next),
 		cmocka_unit_test(test_vp_rd_wr),
 		cmocka_unit_test(test_sys_rd),
+		cmocka_unit_test(test_sys_rdall),
 		cmocka_unit_test(test_page_accept_single),
 		cmocka_unit_test(test_accept_mixed),
 		cmocka_unit_test(test_accept_partly_accepted),

@@ -55,7 +55,7 @@ static void test_build_and_mac(void **state)
 	uint8_t rd[64], h[48];
 
 	tdx_td_config_init(&cfg);
-	cfg.xfam = 0x2E7;
+	cfg.xfam = tdx_xfam_from_host();	/* whatever this CPU allows */
 	memset(cfg.mrtd, 0x11, 48);
 	memset(cfg.mrconfigid, 0x22, 48);
 	memset(cfg.mrowner, 0x33, 48);
@@ -179,10 +179,30 @@ static void test_rtmr_extend_errors(void **state)
 	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND, DATA | sb, 9, 0, 0, NULL), OI_RCX);
 	/* Version 1 does not exist. */
 	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND | (1ull << 16), DATA, 0, 0, 0, NULL), OI_RAX);
+	/* MOD tdg_mr_rtmr_extend.c walks and reads the buffer before it looks
+	 * at the index: a bad index with an unaccepted buffer leaves through
+	 * the walk (here the EPT-violation TD exit of a PENDING page), not
+	 * with OPERAND_INVALID | RDX. */
+	{
+		struct tdx_regs x;
+		struct tdx_td_exit e;
+		memset(&x, 0, sizeof(x));
+		x.rax = TDG_MR_RTMR_EXTEND;
+		x.rcx = UNACCEPTED;
+		x.rdx = 9;
+		x.rip = 0x1000;
+		assert_int_equal(tdx_module_tdcall(td, 0, &x, &e, NULL), TDX_OUTCOME_TD_EXIT);
+		ASSERT_EQ(e.status, TDX_EXIT_EPT_VIOLATION);
+		ASSERT_EQ(e.gpa, UNACCEPTED);
+		ASSERT_EQ(e.exit_qual, TDX_EPT_QUAL_READ);	/* TDX_RANGE_RO walk */
+		ASSERT_EQ(x.rdx, 9);
+	}
 	/* Contention on the RTMR lock. */
 	assert_true(tdx_test_rtmr_hold(td, 1));
 	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND, DATA, 0, 0, 0, NULL),
 		      TDX_OPERAND_BUSY | TDX_OPND_RTMR);
+	/* The index comes before the lock. */
+	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND, DATA, 4, 0, 0, NULL), OI_RDX);
 	ASSERT_STATUS(do_report(td, REPORT, DATA, 0), TDX_OPERAND_BUSY | TDX_OPND_RTMR);
 	tdx_test_rtmr_hold(td, 0);
 	/* No failed call changed any RTMR. */
@@ -202,7 +222,7 @@ static void test_report_layout(void **state)
 
 	tdx_td_config_init(&cfg);
 	cfg.attributes |= TDX_ATTR_DEBUG;
-	cfg.xfam = 0x60207;
+	cfg.xfam = tdx_xfam_from_host();
 	memset(cfg.mrconfigid, 0x5C, 48);
 	struct tdx_td *td = td_ready(&cfg);
 	uint8_t *rd = gmem(td, DATA, 64);
@@ -279,6 +299,74 @@ static void test_report_shared_buffers(void **state)
 	ASSERT_EQ(b[0], 0x81);
 	assert_memory_equal(b + 128, rd, 64);
 	tdx_td_destroy(td);
+}
+
+/* A shared buffer the host has not mapped: the shared-EPT walk fails
+ * (MOD helpers.c check_walk_and_map_guest_side_gpa, EPT_WALK_VIOLATION):
+ * an EPT-violation TD exit with the shared GPA; the host maps the page and
+ * the TDCALL runs again. Both SEPT policies. */
+static void report_unmapped_shared(enum tdx_sept_policy pol)
+{
+	struct tdx_td_config cfg;
+	tdx_td_config_init(&cfg);
+	cfg.sept_policy = pol;
+	struct tdx_td *td = td_ready(&cfg);
+	uint64_t sb = tdx_td_shared_bit(td);
+	const uint64_t shared = 0x40000;
+	struct tdx_regs r;
+	struct tdx_td_exit e;
+
+	/* REPORTDATA shared and unmapped: exit for it (read-only walk). */
+	memset(&r, 0, sizeof(r));
+	r.rax = TDG_MR_REPORT;
+	r.rcx = REPORT;
+	r.rdx = (shared + 0x40) | sb;
+	r.rip = 0x1000;
+	assert_int_equal(tdx_module_tdcall(td, 0, &r, &e, NULL), TDX_OUTCOME_TD_EXIT);
+	ASSERT_EQ(e.status, TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(e.gpa, shared | sb);	/* bits 11:0 cleared (td_other_exits.c) */
+	ASSERT_EQ(e.exit_qual, TDX_EPT_QUAL_READ);
+	ASSERT_EQ(e.ext_exit_qual, 0);
+	ASSERT_EQ(r.rip, 0x1000);
+	/* TDREPORT shared and unmapped: the exit comes after the REPORTDATA
+	 * walk and the R8 check, for a read-write walk. */
+	r.rcx = (shared + 0x1000) | sb;
+	r.rdx = DATA;
+	assert_int_equal(tdx_module_tdcall(td, 0, &r, &e, NULL), TDX_OUTCOME_TD_EXIT);
+	ASSERT_EQ(e.gpa, (shared + 0x1000) | sb);
+	ASSERT_EQ(e.exit_qual, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE);
+	r.r8 = 1;
+	ASSERT_STATUS(tu_leaf(td, TDG_MR_REPORT, r.rcx, r.rdx, 1, 0, NULL), OI_R8);
+
+	/* Direct mode: the built-in host maps each page shared, the TDCALL
+	 * completes and the shared TDREPORT is there. */
+	ASSERT_STATUS(do_report(td, (shared + 0x1000) | sb, (shared + 0x40) | sb, 0), TDX_SUCCESS);
+	struct tdx_page_state ps;
+	assert_int_equal(tdx_td_page_state(td, shared, &ps), 0);
+	assert_true(ps.shared);
+	assert_int_equal(tdx_td_page_state(td, shared + 0x1000, &ps), 0);
+	assert_true(ps.shared);
+	const uint8_t *b = gmem(td, shared + 0x1000, 1024);
+	ASSERT_EQ(b[0], 0x81);
+	/* Beyond TD memory a shared GPA is emulated MMIO: a #VE instead. */
+	memset(&r, 0, sizeof(r));
+	r.rax = TDG_MR_REPORT;
+	r.rcx = REPORT;
+	r.rdx = (1ull << 40) | sb;
+	struct tdx_inject inj;
+	assert_int_equal(tdx_tdcall(td, 0, &r, &inj), TDX_OUTCOME_INJECT);
+	ASSERT_EQ(inj.vector, 20);
+	tdx_td_destroy(td);
+}
+
+static void test_report_unmapped_shared_2m(void **state)
+{
+	report_unmapped_shared(TDX_SEPT_POLICY_2M);
+}
+
+static void test_report_unmapped_shared_4k(void **state)
+{
+	report_unmapped_shared(TDX_SEPT_POLICY_4K);
 }
 
 static void test_report_errors(void **state)
@@ -446,9 +534,11 @@ static void test_pending_operand_ve(void **state)
 	cfg.attributes &= ~TDX_ATTR_SEPT_VE_DISABLE;
 	struct tdx_td *td = td_ready(&cfg);
 
-	/* VE info: exit reason 48, the operand's GPA, read or write access. */
+	/* VE info: exit reason 48, the operand's GPA, and the access the walk
+	 * asked for: read, plus write for the TDREPORT (TDX_RANGE_RW; MOD
+	 * helpers.c check_walk_and_map_guest_side_gpa). */
 	const struct { uint64_t leaf, rcx, rdx, gpa, qual; } cases[] = {
-		{ TDG_MR_REPORT, UNACCEPTED, DATA, UNACCEPTED, TDX_EPT_QUAL_WRITE },
+		{ TDG_MR_REPORT, UNACCEPTED, DATA, UNACCEPTED, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE },
 		{ TDG_MR_REPORT, REPORT, UNACCEPTED + 0x80, UNACCEPTED + 0x80, TDX_EPT_QUAL_READ },
 		{ TDG_MR_RTMR_EXTEND, UNACCEPTED + 0xC0, 1, UNACCEPTED + 0xC0, TDX_EPT_QUAL_READ },
 		{ TDG_MR_VERIFYREPORT, UNACCEPTED + 0x300, 0, UNACCEPTED + 0x300, TDX_EPT_QUAL_READ },
@@ -487,6 +577,8 @@ int main(void)
 		cmocka_unit_test(test_rtmr_extend_errors),
 		cmocka_unit_test(test_report_layout),
 		cmocka_unit_test(test_report_shared_buffers),
+		cmocka_unit_test(test_report_unmapped_shared_2m),
+		cmocka_unit_test(test_report_unmapped_shared_4k),
 		cmocka_unit_test(test_report_errors),
 		cmocka_unit_test(test_verifyreport),
 		cmocka_unit_test(test_verifyreport_errors),

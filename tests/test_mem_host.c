@@ -260,7 +260,9 @@ static void test_gpa_access(void **state)
 	assert_int_equal(tdx_vcpu_ve_info(td, 0, &ve), 1);	/* VALID */
 	ASSERT_EQ(ve.exit_reason, TDX_EXIT_EPT_VIOLATION);
 	ASSERT_EQ(ve.gpa, 0x20000);
-	ASSERT_EQ(ve.exit_qual, TDX_EPT_QUAL_WRITE);
+	/* A TDX_RANGE_RW walk asks for read and write: MOD helpers.c
+	 * check_walk_and_map_guest_side_gpa() sets data_read always. */
+	ASSERT_EQ(ve.exit_qual, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE);
 	tdx_test_set_ve_info(td, 0, &ve, 0);	/* as VEINFO.GET leaves it */
 
 	/* FREE private page: EPT violation without EEQ, host AUGs it. */
@@ -287,17 +289,39 @@ static void test_gpa_access(void **state)
 	/* Shared operands. */
 	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 0, TDX_OPND_RDX, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);
-	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 1, TDX_OPND_RDX, &p, &x),
-		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* not mapped shared */
-	ASSERT_STATUS(tdx_td_set_shared(td, 0x30000, 0x1000, 1), TDX_SUCCESS);
+	/* Not mapped shared: the shared-EPT walk fails on a non-present entry
+	 * with suppress-#VE set, an EPT-violation TD exit with the shared GPA
+	 * (MOD helpers.c, EPT_WALK_VIOLATION); the built-in host maps it. */
+	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30010, 8, 1, 1, TDX_OPND_RDX, &p, &x),
+		      TDX_TEST_GPA_DIVERTED);
+	ASSERT_EQ(x.outcome, TDX_OUTCOME_TD_EXIT);
+	ASSERT_EQ(x.exit.status, TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(x.exit.gpa, sbit | 0x30000);
+	ASSERT_EQ(x.exit.exit_qual, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE);
+	ASSERT_EQ(x.exit.ext_exit_qual, 0);
+	assert_int_equal(tdx_test_host_ept(td, &x.exit, why, sizeof(why)), 0);
+	expect_state(td, 0x30000, TDX_SEPT_FREE, TDX_PAGE_4K, 1);
 	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 1, TDX_OPND_RDX, &p, &x),
 		      TDX_SUCCESS);
 	assert_ptr_equal(p, tdx_td_gpa_ptr(td, 0x30000, 8));
-	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30FFC, 8, 0, 1, TDX_OPND_RDX, &p, &x),
-		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* second page is not shared */
 	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30000, 8, 0, 0, TDX_OPND_RDX, &p, &x),
 		      TDX_OPERAND_INVALID | TDX_OPND_RDX);	/* leaf takes private only */
 	ASSERT_EQ(x.outcome, TDX_OUTCOME_DONE);
+	/* The second page is not shared: an exit for that page. */
+	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | 0x30FFC, 8, 0, 1, TDX_OPND_RDX, &p, &x),
+		      TDX_TEST_GPA_DIVERTED);
+	ASSERT_EQ(x.exit.gpa, sbit | 0x31000);
+	ASSERT_EQ(x.exit.exit_qual, TDX_EPT_QUAL_READ);
+	/* Beyond TD memory a shared GPA is emulated MMIO: the entry's
+	 * suppress-#VE is clear, so the violation is convertible: #VE
+	 * (EPT_WALK_CONVERTIBLE_VIOLATION), VE info with the shared GPA. */
+	ASSERT_STATUS(tdx_test_gpa_access(td, sbit | (1ull << 32) | 0x40, 8, 0, 1, TDX_OPND_RDX, &p, &x),
+		      TDX_TEST_GPA_DIVERTED);
+	ASSERT_EQ(x.outcome, TDX_OUTCOME_INJECT);
+	ASSERT_EQ(x.inj.vector, 20);
+	assert_int_equal(tdx_vcpu_ve_info(td, 0, &ve), 1);
+	ASSERT_EQ(ve.gpa, sbit | (1ull << 32) | 0x40);
+	ASSERT_EQ(ve.exit_qual, TDX_EPT_QUAL_READ);
 	tdx_td_destroy(td);
 }
 

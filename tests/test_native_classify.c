@@ -90,7 +90,7 @@ static void test_gp_instructions(void **state)
 
 static void test_not_from_the_cpu(void **state)
 {
-	static uint8_t code[8];
+	static uint8_t code[16];	/* the classifier fetches up to 15 instruction bytes */
 	siginfo_t si;
 	ucontext_t uc;
 

@@ -25,7 +25,8 @@ static const char usage_text[] =
 "usage: tdx-run [--mem SIZE] [--gpaw 48|52] [--vcpus N] [--l2-vms N]\n"
 "               [--sept 2m|4k] [--attributes HEX] [--windows auto|fault|protect]\n"
 "               [--trace[=json]] [--stats] [--leak-check] [--hostile SEED]\n"
-"               [--quote-key FILE] [--gdb] -- PROGRAM [ARGS...]\n"
+"               [--quote-key FILE] [--gdb] [--xfam HEX|host] [--mrconfigid HEX]\n"
+"               [--mrowner HEX] [--mrownerconfig HEX] -- PROGRAM [ARGS...]\n"
 "\n"
 "Runs an unmodified x86-64 Linux program as a TDX trust domain modelled in\n"
 "software. When the program executes TDCALL (66 0F 01 CC), which faults\n"
@@ -77,6 +78,12 @@ static const char usage_text[] =
 "                 the faulting instruction, and a TD the engine stops (bad\n"
 "                 access, injected exception, dead TD) stops gdb after the\n"
 "                 one-line reason, with the program's frames in the backtrace\n"
+"  --xfam HEX|host  TD XFAM (default 3: x87, SSE); host = this CPU's XCR0\n"
+"                 within the bits the module allows. Checked as TDH.MNG.INIT\n"
+"                 checks it (module XFAM_FIXED0/1, this CPU's XCR0/XSS)\n"
+"  --mrconfigid HEX, --mrowner HEX, --mrownerconfig HEX\n"
+"                 the 48-byte TD_PARAMS values, up to 96 hex digits, byte 0\n"
+"                 first, the rest zero; TDG.VM.RD and TDREPORT show them\n"
 "  -h, --help     this text\n"
 "  --version      print tdx-run's version and exit\n"
 "\n"
@@ -268,7 +275,7 @@ static void print_stats(void *vmm, int status)
 /* --isolated: the TD and its host here, the program traced beside them
  * (tdxkit/isolate.h). The run's settings are in the environment already,
  * as the preload library would read them. */
-static int __attribute__((noreturn)) run_isolated(char *const argv[], const char *file)
+static int __attribute__((noreturn)) run_isolated(char *const argv[], const char *file, int is_static)
 {
 	struct tdx_td_config cfg;
 	struct tdx_run_opts o;
@@ -278,6 +285,11 @@ static int __attribute__((noreturn)) run_isolated(char *const argv[], const char
 	tdx_run_from_env(&cfg, &o);
 	struct tdx_vmm *v = tdx_run_vmm(&cfg, &o);
 	struct tdx_td *td = tdx_run_td(&cfg, &o, v);
+	if (is_static) {	/* said once, on the trace */
+		char text[PATH_MAX + 64];
+		snprintf(text, sizeof(text), "%s is statically linked: the isolated engine runs it", file);
+		tdx_run_note(text);
+	}
 	struct tdx_iso_config ic = {
 		.td = td,
 		.windows_fault = o.windows == TDX_RUN_WINDOWS_FAULT,
@@ -383,6 +395,10 @@ int main(int argc, char **argv)
 		{ "windows", required_argument, NULL, 'w' },
 		{ "gdb", no_argument, NULL, 'G' },
 		{ "isolated", no_argument, NULL, 'I' },
+		{ "xfam", required_argument, NULL, 'x' },
+		{ "mrconfigid", required_argument, NULL, 'C' },
+		{ "mrowner", required_argument, NULL, 'O' },
+		{ "mrownerconfig", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -390,6 +406,7 @@ int main(int argc, char **argv)
 	struct tdx_td_config cfg;
 	const char *mem = "1G", *gpaw = "48", *vcpus = "1", *l2 = "0", *sept = "2m";
 	const char *hostile = NULL, *attributes = NULL, *quote_key = NULL, *windows = "auto";
+	const char *xfam = NULL, *mrconfigid = NULL, *mrowner = NULL, *mrownerconfig = NULL;
 	int trace = 0, json = 0, stats = 0, leak = 0, gdb = 0, isolated = 0, c;
 	enum tdx_run_windows wmode;
 	char why[200];
@@ -418,6 +435,10 @@ int main(int argc, char **argv)
 		case 'w': windows = optarg; break;
 		case 'G': gdb = 1; break;
 		case 'I': isolated = 1; break;
+		case 'x': xfam = optarg; break;
+		case 'C': mrconfigid = optarg; break;
+		case 'O': mrowner = optarg; break;
+		case 'P': mrownerconfig = optarg; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': printf("tdx-run (tdxkit) %s\n", TDXKIT_VERSION_STRING); return 0;
 		case ':':
@@ -448,15 +469,9 @@ int main(int argc, char **argv)
 	char attr_hex[24] = "";
 	if (attributes) {
 		/* HEX, with or without 0x: TD ATTRIBUTES are bit masks. */
-		const char *h = attributes;
-		char *end;
-		if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
-			h += 2;
-		errno = 0;
-		unsigned long long a = strtoull(h, &end, 16);
-		if (!*h || *h == '-' || *h == '+' || *h == ' ' || errno || *end)
-			die(EXIT_USAGE, "--attributes: '%s' is not a hex number", attributes);
-		snprintf(attr_hex, sizeof(attr_hex), "0x%llx", a);
+		if (tdx_run_parse_hex(attributes, &cfg.attributes, why, sizeof(why)))
+			die(EXIT_USAGE, "--attributes: %s", why);
+		snprintf(attr_hex, sizeof(attr_hex), "0x%llx", (unsigned long long)cfg.attributes);
 	}
 	if (quote_key && !*quote_key)
 		die(EXIT_USAGE, "--quote-key: empty file name");
@@ -476,6 +491,18 @@ int main(int argc, char **argv)
 	if (gdb && (isolated || is_static))
 		die(EXIT_USAGE, "--gdb cannot run %s: gdb and the isolated engine both need to be "
 		    "its tracer", isolated ? "--isolated" : "a static program (it needs --isolated)");
+	/* The TD_PARAMS values, checked here as TDH.MNG.INIT would check them
+	 * so that a bad one is a one-line usage error, not a failed start. */
+	if (xfam && tdx_run_parse_xfam(xfam, &cfg.xfam, why, sizeof(why)))
+		die(EXIT_USAGE, "--xfam: %s", why);
+	if (mrconfigid && tdx_run_parse_mr(mrconfigid, cfg.mrconfigid, why, sizeof(why)))
+		die(EXIT_USAGE, "--mrconfigid: %s", why);
+	if (mrowner && tdx_run_parse_mr(mrowner, cfg.mrowner, why, sizeof(why)))
+		die(EXIT_USAGE, "--mrowner: %s", why);
+	if (mrownerconfig && tdx_run_parse_mr(mrownerconfig, cfg.mrownerconfig, why, sizeof(why)))
+		die(EXIT_USAGE, "--mrownerconfig: %s", why);
+	if (tdx_td_config_check(&cfg, why, sizeof(why)))
+		die(EXIT_USAGE, "TD configuration: %s", why);
 
 	/* Every variable is set, so nothing leaks in from an outer environment. */
 	set(TDX_RUN_ENV_MEM, mem);
@@ -500,6 +527,18 @@ int main(int argc, char **argv)
 	 * (it was the only way before the option). */
 	if (attributes)
 		set(TDX_RUN_ENV_ATTRIBUTES, attr_hex);
+	/* "host" is resolved here, so the program's TD gets what was checked. */
+	char xfam_hex[24];
+	snprintf(xfam_hex, sizeof(xfam_hex), "0x%llx", (unsigned long long)cfg.xfam);
+	set(TDX_RUN_ENV_XFAM, xfam_hex);
+	const char *const mr_env[] = { TDX_RUN_ENV_MRCONFIGID, TDX_RUN_ENV_MROWNER, TDX_RUN_ENV_MROWNERCONFIG };
+	const char *const mr_arg[] = { mrconfigid, mrowner, mrownerconfig };
+	for (unsigned i = 0; i < 3; i++) {
+		if (mr_arg[i])
+			set(mr_env[i], mr_arg[i]);
+		else
+			unsetenv(mr_env[i]);
+	}
 	unsetenv(TDX_RUN_ENV_TRACE_FD);
 	if (trace) {
 		/* A private copy of stderr: the trace still reaches the user when
@@ -513,12 +552,9 @@ int main(int argc, char **argv)
 	}
 
 	if (isolated || is_static) {
-		if (!isolated && trace)	/* said once, on the trace */
-			dprintf(atoi(getenv(TDX_RUN_ENV_TRACE_FD)), "tdx-run: %s is statically linked: "
-				"the isolated engine runs it\n", file);
 		if (!file)
 			die(127, "cannot execute %s: %s", argv[optind], strerror(ENOENT));
-		run_isolated(argv + optind, file);
+		run_isolated(argv + optind, file, is_static);
 	}
 
 	const char *lib = find_preload();

@@ -455,6 +455,7 @@ enum {
 	TDXKIT_VMCS_GUEST_PDPTE0 = 0x280A, TDXKIT_VMCS_GUEST_PDPTE3 = 0x2810,
 	TDXKIT_VMCS_PIN_CTLS = 0x4000, TDXKIT_VMCS_PROC_CTLS = 0x4002, TDXKIT_VMCS_EXCEPTION_BITMAP = 0x4004,
 	TDXKIT_VMCS_EXIT_CTLS = 0x400C, TDXKIT_VMCS_ENTRY_CTLS = 0x4012, TDXKIT_VMCS_PROC_CTLS2 = 0x401E,
+	TDXKIT_VMCS_ENTRY_INTR_INFO = 0x4016, TDXKIT_VMCS_ENTRY_EXC_ERR = 0x4018,
 	TDXKIT_VMCS_EXIT_REASON = 0x4402, TDXKIT_VMCS_EXIT_INTR_INFO = 0x4404, TDXKIT_VMCS_EXIT_INTR_ERR = 0x4406,
 	TDXKIT_VMCS_IDT_VEC_INFO = 0x4408, TDXKIT_VMCS_IDT_VEC_ERR = 0x440A, TDXKIT_VMCS_EXIT_INSTR_LEN = 0x440C,
 	TDXKIT_VMCS_EXIT_INSTR_INFO = 0x440E,
@@ -632,6 +633,14 @@ enum tdx_exit_reason {
 #define TDXKIT_EPT_QUAL_EXECUTABLE (1ull << 5)
 #define TDXKIT_EPT_QUAL_GLA_VALID  (1ull << 7)
 #define TDXKIT_EPT_QUAL_GLA_XLAT   (1ull << 8)
+/* Bits 11:9 when bits 7 and 8 are set (advanced VM-exit information for
+ * EPT violations, SDM table 28-7): the linear translation is user-mode,
+ * read/write, execute-disable (the AND of U/S and R/W, the OR of XD over
+ * its paging entries); bit 12 NMI unblocking due to IRET. */
+#define TDXKIT_EPT_QUAL_USER_LA    (1ull << 9)
+#define TDXKIT_EPT_QUAL_RW_LA      (1ull << 10)
+#define TDXKIT_EPT_QUAL_XD_LA      (1ull << 11)
+#define TDXKIT_EPT_QUAL_NMI_UNBLOCK (1ull << 12)
 
 /* IO-instruction exit qualification (SDM 28.2.1 table 28-5; 4.2): bits 2:0
  * access size - 1, 3 IN, 4 string (INS/OUTS), 5 REP, 6 port given in the

@@ -128,6 +128,14 @@ TDXKIT_API uint64_t tdx_vp_rd(uint64_t field, uint64_t *value, uint64_t *next);
 TDXKIT_API uint64_t tdx_vp_wr(uint64_t field, uint64_t value, uint64_t mask, uint64_t *old);
 TDXKIT_API uint64_t tdx_sys_rd(uint64_t field, uint64_t *value, uint64_t *next);
 
+/* TDG.SYS.RDALL (leaf 12): the global fields the TD may read, as a metadata
+ * list (header u16 bytes | u16 sequences << 16; then per sequence a header
+ * field ID and the values) written to the private 4 KiB page at list_gpa,
+ * from field `first` on (-1: from the first). *next (may be NULL) gets R8:
+ * the field the list stopped before, or -1 when every field is in it
+ * (TDXKIT_SUCCESS; TDXKIT_METADATA_LIST_OVERFLOW: call again from *next). */
+TDXKIT_API uint64_t tdx_sys_rdall(uint64_t list_gpa, uint64_t first, uint64_t *next);
+
 TDXKIT_API uint64_t tdx_vm_rd_or_panic(uint64_t field);
 TDXKIT_API uint64_t tdx_vm_wr_or_panic(uint64_t field, uint64_t value, uint64_t mask);	/* returns old */
 TDXKIT_API uint64_t tdx_vp_rd_or_panic(uint64_t field);

@@ -55,7 +55,11 @@ struct tdx_l2_run {
 	uint64_t l2_ctls;		/* L2_CTLS[vm] (7.2) */
 	uint64_t tsc_deadline;		/* TSC_DEADLINE[vm]: ~0 = disabled; expiry = exit 52 */
 	uint64_t vapic_gpa;		/* L2_VAPIC_GPA[vm] */
-	const uint64_t *msr_bitmap;	/* MSR_BITMAPS_n, 512 words (6.6), 1 = intercept */
+	/* MSR bitmaps, 512 words each (6.6), 1 = exit: an MSR access exits when
+	 * either L1's MSR_BITMAPS_n or the TD's own bitmap has its bit set. */
+	const uint64_t *msr_bitmap;	/* L1's */
+	const uint64_t *msr_bitmap_td;	/* the TD's (TDCS.MSR_BITMAPS) */
+	int msr_granted;		/* in: the RDMSR/WRMSR at RIP runs natively once (the module said so) */
 
 	/* The L2 register file (in and out). gpr[] is indexed by enum
 	 * tdx_gpr; gpr[TDXKIT_GPR_RSP] is the VMCS guest RSP. */

@@ -104,6 +104,15 @@ struct tdx_td_config {
 /* Default configuration: 1 GiB, GPAW 48, 1 VCPU, SEPT_VE_DISABLE. */
 TDXKIT_API void tdx_td_config_init(struct tdx_td_config *cfg);
 
+/* Checks a configuration as TDH.MNG.INIT checks TD_PARAMS in module 1.5.01
+ * (ATTRIBUTES, XFAM against the module's fixed bits and this CPU's
+ * XCR0/XSS support, CONFIG_FLAGS) and the model's own limits. 0, or -1
+ * with a one-line reason in err. tdx_td_create() runs it first. */
+TDXKIT_API int tdx_td_config_check(const struct tdx_td_config *cfg, char *err, size_t errlen);
+/* The XFAM a host would give a TD on this CPU: its XCR0 within the bits
+ * module 1.5.01 allows (x87 and SSE always). */
+TDXKIT_API uint64_t tdx_xfam_from_host(void);
+
 /* Creates a TD. On failure returns NULL and writes a one-line reason. */
 TDXKIT_API struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t errlen);
 TDXKIT_API void tdx_td_destroy(struct tdx_td *td);

@@ -47,6 +47,13 @@ extern "C" {
 #define TDX_RUN_ENV_WINDOWS    "TDXKIT_RUN_WINDOWS"	/* auto | fault | protect (module.h window modes) */
 #define TDX_RUN_ENV_RUN_ENGINE "TDXKIT_RUN_ENGINE"	/* tdx-run: preload | isolated (as --isolated) */
 #define TDX_RUN_ENV_GDB        "TDXKIT_RUN_GDB"	/* 1: under gdb: stop gdb before the engine ends the TD */
+/* TD_PARAMS values (tdx-run --xfam, --mrconfigid, --mrowner, --mrownerconfig):
+ * XFAM as hex or "host" (tdx_xfam_from_host); the 48-byte registers as up to
+ * 96 hex digits, byte 0 first, zero-filled. Unset: XFAM 0x3, zeros. */
+#define TDX_RUN_ENV_XFAM          "TDXKIT_RUN_XFAM"
+#define TDX_RUN_ENV_MRCONFIGID    "TDXKIT_RUN_MRCONFIGID"
+#define TDX_RUN_ENV_MROWNER       "TDXKIT_RUN_MROWNER"
+#define TDX_RUN_ENV_MROWNERCONFIG "TDXKIT_RUN_MROWNERCONFIG"
 
 /* Which engine runs the program: "preload" (libtdxkit-preload.so in its own
  * address space) or "isolated" (tdx-run traces it, tdxkit/isolate.h). */

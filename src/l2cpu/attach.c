@@ -13,6 +13,7 @@ const char tdx_l2cpu_limits[] =
 	"mode, non-identity paging, CPL 3 and exceptions the exception bitmap does not intercept "
 	"(unless the IDT cannot hold them: triple fault) are refused; shared memory is unreachable; "
 	"MOV CR, INVLPG, PAUSE, WBINVD and other exits run inside the emulator without exiting; "
+	"execute-disable page-table bits fault (Unicorn drops EFER.NXE); "
 	"virtual TSC = 1 tick per L2 instruction";
 
 static int op_run(void *ctx, struct tdx_l2_run *run)

@@ -68,6 +68,7 @@ struct l2_inst {
 	char why[240];
 	struct l2_msr msrs[L2CPU_MSRS];
 	unsigned nmsrs;
+	uc_context *fault_ctx;		/* fault.c: scratch for l2_fault_forget */
 };
 
 struct l2_engine {
@@ -112,6 +113,9 @@ int l2_mem_pf_spurious(struct l2_inst *in, uint64_t cr2);
 int l2_walk(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
 	    struct tdx_l2_exit *fault);
 
+/* EPT-violation qualification bits 11:9 of gla's translation (paging.c). */
+uint64_t l2_linear_attrs(struct l2_inst *in, uint64_t gla);
+
 /* decode.c: the instruction at an exit, decoded with Zydis. */
 struct l2_insn {
 	unsigned len;		/* total length, 0 if it does not decode */
@@ -130,6 +134,12 @@ int l2_insn_hooks(struct l2_inst *in);
 int l2_msr_intercepted(const struct tdx_l2_run *run, uint32_t msr, int write);
 uint64_t l2_msr_read(struct l2_inst *in, uint32_t msr);
 void l2_msr_write(struct l2_inst *in, uint32_t msr, uint64_t v);
+
+/* fault.c: after Unicorn raised an exception, clear its "exception in
+ * flight" so that the next one keeps its vector (no #DF from stale state).
+ * l2_fault_init once per instance (0, or -1: out of memory). */
+int l2_fault_init(struct l2_inst *in);
+void l2_fault_forget(struct l2_inst *in);
 
 /* run.c: the engine's run() */
 int l2_run(struct l2_engine *e, struct tdx_l2_run *run);

@@ -60,7 +60,10 @@ static int msr_event(struct l2_inst *in, struct tdx_l2_run *run)
 	uint32_t msr = (uint32_t)reg(in, UC_X86_REG_RCX);
 	int w = in->x.msr_write;
 
-	if (l2_msr_intercepted(run, msr, w)) {
+	/* The module may let an exiting MSR run natively once (l2_msr.c). */
+	if (run->msr_granted)
+		run->msr_granted = 0;
+	else if (l2_msr_intercepted(run, msr, w)) {
 		to_exit(in, w ? TDX_EXIT_WRMSR : TDX_EXIT_RDMSR);
 		return 0;
 	}
@@ -170,6 +173,7 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 			quiet_stop(in, err);
 			break;
 		case STOP_INTR:
+			l2_fault_forget(in);	/* nothing stays in flight (fault.c) */
 			if (in->x.vector == 14 && l2_mem_pf_spurious(in, reg(in, UC_X86_REG_CR2))) {
 				set_reg(in, UC_X86_REG_CR2, cr2);
 				set_reg(in, UC_X86_REG_RIP, in->x.rip);

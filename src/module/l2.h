@@ -27,14 +27,14 @@ struct tdx_vcpu;
 	((VMCS_WIDTH(enc) << 8) | ((((enc) >> 10) & 3u) << 6) | (((enc) >> 1) & 0x3Fu))
 
 
-/* Word 0 as the module derives it from an L1 SEPT leaf (MOD
- * sept_get_gpa_attr): the model's L1 leaves are RWX, user-executable. */
-#define TDX_GPA_ATTR_L1 (TDX_GPA_ATTR_VALID | TDX_GPA_ATTR_PRESENT)
+/* Word 0 (L1) of ATTR.RD/WR outputs: MOD sept_get_gpa_attr() in
+ * sept_manager.h returns 0 whatever the L1 SEPT leaf holds (tdx-abi.md 7.6). */
+#define TDX_GPA_ATTR_L1 0u
 
 /* ---- per-VCPU, per-VM state ------------------------------------------ */
 struct tdx_l2_vm {
 	uint64_t vmcs[TDX_L2_VMCS_SLOTS];	/* L2 VMCS fields by TDX_L2_VMCS_SLOT() */
-	uint64_t msr_bitmap[512];	/* MSR_BITMAPS_n (6.6): 1 = intercept */
+	uint64_t msr_bitmap[512];	/* MSR_BITMAPS_n (6.6): L1's, 1 = intercept */
 	uint64_t vapic_gpa;		/* L2_VAPIC_GPA[vm]: TDX_NULL_PA until L1 writes 0x2012 */
 	uint64_t guest_state_gpa;	/* L2_ENTER_GUEST_STATE_GPA[vm]: last ENTER's RDX */
 	int launched;			/* VM_LAUNCHED[vm] */
@@ -63,6 +63,9 @@ struct tdx_l2_alias {
 struct tdx_l2_td {
 	const struct tdx_l2_engine_ops *engine;
 	void *engine_ctx;
+	/* TDCS.MSR_BITMAPS: the TD's own intercepts (l2_msr.c), ORed into
+	 * every L2's bitmap; 1 = exit. */
+	uint64_t msr_bitmap[512];
 	uint32_t nalias;
 	struct tdx_l2_alias alias[TDX_L2_ALIAS_SLOTS];
 };
@@ -123,6 +126,10 @@ enum tdx_l2_route { TDX_L2_TO_L1, TDX_L2_TO_HOST, TDX_L2_RESUME };
 enum tdx_l2_route tdx_l2_route(struct tdx_call *c, struct tdx_l2_run *run, uint64_t *cls);
 /* Fill a run for VM vm of the calling VCPU (callbacks, controls). */
 void tdx_l2_run_init(struct tdx_call *c, struct tdx_l2_run *run, unsigned vm);
+/* l2_msr.c: the TD's own MSR bitmap (at creation) and the module's
+ * handling of an L2 RDMSR/WRMSR exit (to L1, or handled). */
+void tdx_l2_msr_bitmap_init(struct tdx_td *td);
+enum tdx_l2_route tdx_l2_msr_exit(struct tdx_call *c, struct tdx_l2_run *run);
 /* tdx_module_resume() for a VCPU whose last TD exit came from an L2. */
 enum tdx_tdcall_outcome tdx_l2_resume(struct tdx_td *td, struct tdx_vcpu *v,
 				      struct tdx_regs *regs, const struct tdx_td_exit *exit);

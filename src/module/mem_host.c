@@ -259,8 +259,15 @@ int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
 	unsigned type = eeq & 0xF, req_level = (eeq >> 32) & 0x7;
 
 	if (gpa & td->shared_bit) {
-		snprintf(why, whylen, "EPT violation on shared GPA 0x%llx: the built-in host "
-			 "maps shared memory only on request", (unsigned long long)gpa);
+		/* A TDCALL operand on a shared page the host has not mapped
+		 * (gpa_access.c): map that page shared, as KVM with QEMU converts
+		 * a page on a shared-GPA fault; the private content is lost. */
+		uint64_t page = gpa & ~td->shared_bit & ~(TDX_PAGE_SIZE_4K - 1);
+		if (page < m->size && tdx_td_set_shared(td, page, TDX_PAGE_SIZE_4K, 1) == TDX_SUCCESS)
+			return 0;
+		snprintf(why, whylen, "EPT violation on shared GPA 0x%llx beyond the TD's memory "
+			 "(size 0x%llx): the host cannot map it",
+			 (unsigned long long)gpa, (unsigned long long)m->size);
 		return -1;
 	}
 	if (type == TDX_EEQ_PENDING_EPT_VIOLATION) {

@@ -85,9 +85,9 @@ static const struct tdx_md_field td_rows[] = {
 	TDX_MD_TD("MROWNERCONFIG", 0x1310000300000020ull, 6, cfg.mrownerconfig, 8, ALL64, 0, NULL),
 	/* RTMR r element i = code 0x40 + 6r + i: the rtmr[4][48] array in order. */
 	TDX_MD_TD("RTMR", 0x1310000300000040ull, 24, mr.rtmr, 8, ALL64, 0, NULL),
-	/* CPUID values (20): leaf/subleaf-coded field codes, not modelled; the
-	 * whole class exists for the guest as NOT_READABLE (UNCONFIRMED detail). */
-	{ .name = "CPUID_VALUES", .id = 0x9410000300000000ull, .num = 160, .flags = TDX_MD_WHOLE_CLASS },
+	/* CPUID values (20): leaf/subleaf-coded field codes, checked as the
+	 * module checks them, never guest-readable (metadata_hidden.c). */
+	TDX_MD_HIDDEN_CLASS("CPUID_VALUES", 0x9410000300000000ull, 160, tdx_md_cpuid_values_ops),
 	/* Virtual MSR values (22). */
 	TDX_MD_HIDDEN("VIRTUAL_IA32_ARCH_CAPABILITIES", 0x961000030000010Aull, 1),
 	TDX_MD_HIDDEN("VIRTUAL_IA32_VMX_BASIC", 0x9610000300000480ull, 1),

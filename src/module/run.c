@@ -24,6 +24,14 @@ void tdx_exit_ept_violation(struct tdx_call *c, uint64_t gpa, uint64_t qual,
 	c->outcome = TDX_OUTCOME_TD_EXIT;
 }
 
+void tdx_exit_trap_like(struct tdx_call *c, uint64_t guest_rax)
+{
+	c->regs->rip += TDX_TDCALL_LEN;
+	c->vcpu->trap_rax = guest_rax;
+	c->vcpu->in_trap = 1;
+	c->outcome = TDX_OUTCOME_TD_EXIT;
+}
+
 static int default_tdvmcall(struct tdx_td_exit *e)
 {
 	/* No host attached: every service is unsupported (GHCI status). */
@@ -49,6 +57,14 @@ static int host_handle(struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
 		if (h->td_exit && h->td_exit(h->ctx, td, vcpu, e) == 0)
 			return 0;
 		tdx_td_kill(td, "%s", why);
+		return -1;
+	}
+	if (TDX_STATUS_CODE(e->status) == TDX_CROSS_TD_TRAP) {
+		/* Trap-like: the guest already has its status; a host without a
+		 * td_exit callback just enters the TD again. */
+		if (!h->td_exit || h->td_exit(h->ctx, td, vcpu, e) == 0)
+			return 0;
+		tdx_td_kill(td, "the host stopped the TD on a cross-TD trap (%s)", e->why ? e->why : "");
 		return -1;
 	}
 	if (h->td_exit && h->td_exit(h->ctx, td, vcpu, e) == 0)

@@ -35,6 +35,10 @@ struct tdx_vcpu {
 	/* A TDVMCALL in flight: the control value, for tdx_module_resume(). */
 	uint64_t vmcall_ctl;
 	int in_vmcall;
+	/* A trap-like async TD exit in flight (cross-TD trap): the guest's
+	 * RAX once the host resumes it; its other outputs are already in place. */
+	uint64_t trap_rax;
+	int in_trap;
 	/* An interrupt is pending for this VCPU: interruptible leaves stop
 	 * early and are re-executed (1.3). Set by tdx_vcpu_set_interrupt_pending,
 	 * or by a vector the host posted (tdx_vcpu_post_interrupt) in posted[]. */
@@ -93,7 +97,8 @@ typedef uint64_t tdx_leaf_fn(struct tdx_call *c);
 
 tdx_leaf_fn tdg_vp_vmcall, tdg_vp_info, tdg_mr_rtmr_extend, tdg_vp_veinfo_get,
 	tdg_mr_report, tdg_vp_cpuidve_set, tdg_mem_page_accept, tdg_vm_rd,
-	tdg_vm_wr, tdg_vp_rd, tdg_vp_wr, tdg_sys_rd, tdg_mr_verifyreport;
+	tdg_vm_wr, tdg_vp_rd, tdg_vp_wr, tdg_sys_rd, tdg_sys_rdall, tdg_servtd_rd, tdg_servtd_wr,
+	tdg_mr_verifyreport;
 /* TD partitioning leaves (tdx-abi.md 7). */
 tdx_leaf_fn tdg_mem_page_attr_rd, tdg_mem_page_attr_wr, tdg_vp_enter, tdg_vp_invept,
 	tdg_vp_invgla;
@@ -117,6 +122,10 @@ int tdx_vcpu_interrupted(const struct tdx_vcpu *v);
  * the TDCALL is re-executed after the host resumes the TD). */
 void tdx_exit_ept_violation(struct tdx_call *c, uint64_t gpa, uint64_t qual,
 			    uint64_t eeq, const char *why);
+/* Divert into a trap-like TD exit (c->exit filled by the caller): the
+ * leaf's outputs stay in the guest registers, RIP moves past the TDCALL, and
+ * on resume the guest sees `guest_rax` (MOD async_tdexit_cross_td). */
+void tdx_exit_trap_like(struct tdx_call *c, uint64_t guest_rax);
 /* Divert into a #VE for the guest, recording VE info (section 4.1). */
 void tdx_inject_ve(struct tdx_call *c, uint32_t exit_reason, uint64_t qual,
 		   uint64_t gla, uint64_t gpa, uint32_t instr_len, uint32_t instr_info);

@@ -69,8 +69,8 @@ long tdx_test_md_table(unsigned context, size_t *rows);
 
 /* ---- TD partitioning ----------------------------------------------------------- */
 #define TDX_TEST_NULL_PA 0xFFFFFFFFFFFFFFFFull	/* MOD NULL_PA: L2_VAPIC_GPA never set */
-/* Word 0 of GPA_ATTR as the model derives it from an L1 leaf (RWX, VALID). */
-#define TDX_TEST_GPA_ATTR_L1 0x800Fu
+/* Word 0 of GPA_ATTR in ATTR.RD/WR outputs: 0 (MOD sept_get_gpa_attr). */
+#define TDX_TEST_GPA_ATTR_L1 0u
 struct tdx_test_l2_vm {
 	uint64_t vapic_gpa;		/* L2_VAPIC_GPA[vm] */
 	const uint64_t *msr_bitmap;	/* MSR_BITMAPS_n, 512 words */

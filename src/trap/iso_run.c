@@ -135,7 +135,7 @@ static void interrupt_vcpus(struct iso *s)
 static void note(struct iso *s, const char *text)
 {
 	if (s->cfg.trace_fd >= 0)
-		dprintf(s->cfg.trace_fd, "%s: %s\n", s->cfg.name, text);
+		tdx_trap_trace_note(text);	/* the trace's format, JSON or not */
 }
 
 /* A process the TD forked: no TD memory in it, no TDCALL from it. */

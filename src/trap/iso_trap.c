@@ -96,8 +96,16 @@ static int dead(struct iso *s, const char *what, uint64_t rip, uint64_t gpa_hint
 		return -1;
 	}
 	const char *why = tdx_td_dead_reason(s->td);
-	iso_say(s, "%s (%s at RIP 0x%llx)", why ? why : "the TD is dead", what,
-		(unsigned long long)rip);
+	char hint[200] = "";
+	uint8_t byte;
+	/* A GPA operand that is really a pointer into the program (hint.c). */
+	if (gpa_hint >= s->size && gpa_hint >= (1ull << 32) &&
+	    iso_read(s->cur, gpa_hint & ~0xFFFull, &byte, 1) == 0)
+		snprintf(hint, sizeof(hint), "; 0x%llx is an address of the program's own memory, not "
+			 "a GPA: a GPA is the offset from TDXKIT_PRIVATE_BASE (0x%llx)",
+			 (unsigned long long)gpa_hint, (unsigned long long)s->priv);
+	iso_say(s, "%s (%s at RIP 0x%llx)%s", why ? why : "the TD is dead", what,
+		(unsigned long long)rip, hint);
 	iso_end(s, TDX_TRAP_EXIT_DEAD);
 	return -1;
 }
@@ -184,7 +192,10 @@ static int tdcall(struct iso *s, struct iso_thread *t, struct user_regs_struct *
 			snprintf(what, sizeof(what), "%s", leaf);
 		else
 			snprintf(what, sizeof(what), "TDCALL RAX 0x%llx", (unsigned long long)in.rax);
-		return dead(s, what, in.rip, 0);
+		uint64_t leaf_no = in.rax & TDX_LEAF_MASK;
+		int gpa_op = leaf_no == TDG_MEM_PAGE_ACCEPT || leaf_no == TDG_MR_REPORT ||
+			     leaf_no == TDG_MR_RTMR_EXTEND || leaf_no == TDG_MR_VERIFYREPORT;
+		return dead(s, what, in.rip, gpa_op ? in.rcx & ~0xFFFull : 0);
 	}
 	}
 }

@@ -97,6 +97,55 @@ static inline int tdx_run_parse_sept(const char *s, enum tdx_sept_policy *out, c
 	return snprintf(why, len, "SEPT policy '%s' is not 2m or 4k", s ? s : ""), -1;
 }
 
+/* A 64-bit bit mask in hex, with or without 0x. */
+static inline int tdx_run_parse_hex(const char *s, uint64_t *out, char *why, size_t len)
+{
+	const char *h = s ? s : "";
+	char *end;
+
+	if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+		h += 2;
+	errno = 0;
+	unsigned long long v = strtoull(h, &end, 16);
+	if (!*h || *h == '-' || *h == '+' || *h == ' ' || errno || *end)
+		return snprintf(why, len, "'%s' is not a hex number", s ? s : ""), -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* XFAM: "host" or hex. */
+static inline int tdx_run_parse_xfam(const char *s, uint64_t *out, char *why, size_t len)
+{
+	if (s && !strcmp(s, "host"))
+		return *out = tdx_xfam_from_host(), 0;
+	if (tdx_run_parse_hex(s, out, why, len))
+		return snprintf(why, len, "'%s' is not a hex number or 'host'", s ? s : ""), -1;
+	return 0;
+}
+
+/* A 48-byte measurement register: 1 to 96 hex digits, two per byte from
+ * byte 0 on (an odd count ends in a high nibble), the rest zero. */
+static inline int tdx_run_parse_mr(const char *s, uint8_t out[48], char *why, size_t len)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2, n -= 2;
+	if (!n || n > 96)
+		return snprintf(why, len, "'%s' is not 1 to 96 hex digits (48 bytes)", s ? s : ""), -1;
+	memset(out, 0, 48);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned v = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+		if (v > 15)
+			return snprintf(why, len, "'%s' is not hex (character %zu)", s, i + 1), -1;
+		out[i / 2] |= (uint8_t)(i % 2 ? v : v << 4);
+	}
+	return 0;
+}
+
 /* How the TD memory windows follow the page states (tdx-run --windows). */
 enum tdx_run_windows { TDX_RUN_WINDOWS_AUTO, TDX_RUN_WINDOWS_FAULT, TDX_RUN_WINDOWS_PROTECT };
 

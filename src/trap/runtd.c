@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,17 @@ void tdx_run_from_env(struct tdx_td_config *cfg, struct tdx_run_opts *o)
 	if ((v = getenv(TDX_RUN_ENV_ATTRIBUTES)) &&
 	    tdx_run_parse_u64(v, &cfg->attributes, why, sizeof(why)))
 		tdx_run_fail("%s: %s", TDX_RUN_ENV_ATTRIBUTES, why);
+	if ((v = getenv(TDX_RUN_ENV_XFAM)) && tdx_run_parse_xfam(v, &cfg->xfam, why, sizeof(why)))
+		tdx_run_fail("%s: %s", TDX_RUN_ENV_XFAM, why);
+	static const struct { const char *env; size_t off; } mrs[] = {
+		{ TDX_RUN_ENV_MRCONFIGID, offsetof(struct tdx_td_config, mrconfigid) },
+		{ TDX_RUN_ENV_MROWNER, offsetof(struct tdx_td_config, mrowner) },
+		{ TDX_RUN_ENV_MROWNERCONFIG, offsetof(struct tdx_td_config, mrownerconfig) },
+	};
+	for (size_t i = 0; i < sizeof(mrs) / sizeof(mrs[0]); i++)
+		if ((v = getenv(mrs[i].env)) &&
+		    tdx_run_parse_mr(v, (uint8_t *)cfg + mrs[i].off, why, sizeof(why)))
+			tdx_run_fail("%s: %s", mrs[i].env, why);
 	if (tdx_run_check(cfg, why, sizeof(why)))
 		tdx_run_fail("%s", why);
 	o->stats = env_flag(TDX_RUN_ENV_STATS);
@@ -153,10 +165,16 @@ enum tdx_tdcall_outcome tdx_run_call(void *vmm, struct tdx_td *td, unsigned vcpu
 	return tdx_vmm_tdcall(vmm, td, vcpu, regs, inj);
 }
 
+void tdx_run_note(const char *text)
+{
+	tdx_trap_trace_note(text);
+}
+
 const char *const tdx_run_vars[] = {
 	TDX_RUN_ENV_MEM, TDX_RUN_ENV_GPAW, TDX_RUN_ENV_VCPUS, TDX_RUN_ENV_L2_VMS,
 	TDX_RUN_ENV_SEPT, TDX_RUN_ENV_TRACE, TDX_RUN_ENV_TRACE_FD, TDX_RUN_ENV_ATTRIBUTES,
 	TDX_RUN_ENV_STATS, TDX_RUN_ENV_LEAK_CHECK, TDX_RUN_ENV_HOSTILE, TDX_RUN_ENV_QUOTE_KEY,
-	TDX_RUN_ENV_WINDOWS, TDX_RUN_ENV_GDB, NULL,
+	TDX_RUN_ENV_WINDOWS, TDX_RUN_ENV_GDB, TDX_RUN_ENV_XFAM, TDX_RUN_ENV_MRCONFIGID,
+	TDX_RUN_ENV_MROWNER, TDX_RUN_ENV_MROWNERCONFIG, NULL,
 };
 

@@ -37,6 +37,9 @@ struct tdx_td *tdx_run_td(const struct tdx_td_config *cfg, const struct tdx_run_
 enum tdx_tdcall_outcome tdx_run_call(void *vmm, struct tdx_td *td, unsigned vcpu,
 				     struct tdx_regs *regs, struct tdx_inject *inj);
 
+/* A note on the trace (as a JSON object under --trace=json). */
+void tdx_run_note(const char *text);
+
 /* The run's variables, none of which the program should see. */
 extern const char *const tdx_run_vars[];
 

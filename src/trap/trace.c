@@ -292,11 +292,10 @@ void tdx_trap_trace_to_fd(struct tdx_td *td, int fd, tdx_trace_fn next, void *ne
 void tdx_trap_trace_note(const char *text)
 {
 	int fd = atomic_load(&ve_trace_fd);
-	static _Atomic int said;
 	char line[400];
 	size_t n = 0;
 
-	if (fd < 0 || atomic_exchange(&said, 1))
+	if (fd < 0)
 		return;
 	if (atomic_load(&trace_json)) {
 		put(line, sizeof(line), &n, "{\"event\":\"note\",\"text\":");

@@ -136,7 +136,8 @@ void tdx_trap_trace_irq(unsigned vcpu, int vector, uint64_t rip, int delivered);
 /* Its line (with the newline), for an engine with its own trace fd. */
 int tdx_trap_irq_format(char *line, size_t len, unsigned vcpu, int vector, uint64_t rip,
 			int delivered);
-/* trace.c: one line, once, under --trace (e.g. CPUID runs natively). */
+/* trace.c: a note on the trace, as a line or a JSON object (e.g. CPUID
+ * runs natively); callers say each once. */
 void tdx_trap_trace_note(const char *text);
 
 /* engine.c: the program ends now, as the engine decided: the end hook

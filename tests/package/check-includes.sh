@@ -3,9 +3,9 @@
 # includes. A src/ folder includes its own headers and the public ones
 # (tdxkit/*.h), never another folder's private header. Tests and fuzzers
 # may also include the module's documented test hooks (src/module/
-# test_hooks.h); tools may include src/trap/runcfg.h, the option parsers
-# tdx-run shares with the preload library; benchmarks and examples use the
-# public headers only.
+# test_hooks.h); tools may include src/trap/runcfg.h and runtd.h, the option
+# parsers and the run's TD and host that tdx-run shares with the preload
+# library; benchmarks and examples use the public headers only.
 set -eu
 src=${1:?usage: check-includes.sh SRC_DIR}
 cd "$src"
@@ -50,7 +50,7 @@ for f in $(find tests fuzz -name '*.[ch]' | sort); do
 	check "$f" test_hooks.h; n=$((n + 1))
 done
 for f in $(find tools -name '*.[ch]' | sort); do
-	check "$f" runcfg.h; n=$((n + 1))
+	check "$f" runcfg.h runtd.h; n=$((n + 1))
 done
 for f in $(find bench examples -name '*.[ch]' | sort); do
 	check "$f"; n=$((n + 1))
