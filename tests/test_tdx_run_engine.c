@@ -338,6 +338,33 @@ static void test_gdb(void **state)
 	tu_proc_free(&r);
 }
 
+static void test_forked_child_is_not_the_td(void **state)
+{
+	struct tu_proc r = { 0 };
+
+	/* Both engines: the fork's first TDCALL stops it, with one line; the
+	 * TD goes on. */
+	RUN(&r, TDX_RUN_PATH, "--", GUEST("isolation"), "fork");
+	tu_expect(&r, 0, r.out, "child signal 9\n");
+	tu_expect_has(&r, r.err, ", forked by the TD, made a TDCALL at RIP 0x");
+	tu_expect_has(&r, r.err, ": a forked child is not part of the TD; stopped\n");
+	tu_expect_lacks(&r, r.out, "survived");
+	tu_proc_free(&r);
+}
+
+static void test_host_sees_shared_pages_only(void **state)
+{
+	struct tu_proc r = { 0 };
+
+	/* GetQuote on a private buffer: the host is refused (a line naming
+	 * the GPA), the guest gets INVALID_OPERAND. */
+	RUN(&r, TDX_RUN_PATH, "--", GUEST("ghci_services"), "quote-private");
+	tu_expect(&r, 0, r.out, "get_quote_private: 0x8000000000000000\n");
+	tu_expect_has(&r, r.err, "tdx-vmm: GetQuote buffer refused: GPA 0x400000 is private: a host "
+				 "reaches TD memory only through pages the TD shared");
+	tu_proc_free(&r);
+}
+
 static void test_pointer_for_a_gpa(void **state)
 {
 	struct tu_proc r = { 0 };
@@ -370,6 +397,8 @@ int main(void)
 		cmocka_unit_test(test_setuid_program_refused),
 		cmocka_unit_test(test_gdb),
 		cmocka_unit_test(test_pointer_for_a_gpa),
+		cmocka_unit_test(test_forked_child_is_not_the_td),
+		cmocka_unit_test(test_host_sees_shared_pages_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

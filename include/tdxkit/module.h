@@ -254,10 +254,16 @@ TDXKIT_API int tdx_td_set_window_ops(struct tdx_td *td, enum tdx_window_mode mod
 TDXKIT_API enum tdx_window_fault_result tdx_td_window_fault_at(struct tdx_td *td, int w,
 							       uint64_t off);
 
-/* Checked host-side access to TD memory by GPA (shared bit ignored), as the
- * module or a VMM reads it, whatever the page state. NULL if [gpa, gpa+len)
- * is not inside TD memory. */
+/* Checked access to TD memory by GPA (shared bit ignored) whatever the page
+ * state: the module's own view, for engines and L2 CPUs that stand in for
+ * hardware. NULL if [gpa, gpa+len) is not inside TD memory. */
 TDXKIT_API void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len);
+/* What a host may touch: [gpa, gpa+len) only where every page is mapped
+ * shared, as on hardware (private memory is encrypted for the TD alone).
+ * NULL, with one line naming the first private or unmapped GPA in why
+ * (may be NULL), otherwise. Every host handler reaches TD memory this way. */
+TDXKIT_API void *tdx_td_host_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len, char *why,
+				 size_t whylen);
 
 /* Page state of one 4 KiB GPA as the model tracks it. */
 struct tdx_page_state {

@@ -152,6 +152,29 @@ void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
 	return td->mem.host + off;
 }
 
+void *tdx_td_host_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len, char *why, size_t whylen)
+{
+	uint64_t off = gpa & ~td->shared_bit;
+	uint8_t *p = tdx_td_gpa_ptr(td, gpa, len);
+
+	if (!p) {
+		if (why)
+			snprintf(why, whylen, "GPA 0x%llx (+0x%llx) is outside TD memory",
+				 (unsigned long long)gpa, (unsigned long long)len);
+		return NULL;
+	}
+	for (uint64_t a = off & ~(TDX_PAGE_SIZE_4K - 1); a < off + len; a += TDX_PAGE_SIZE_4K)
+		if (!tdx_mem_is_shared(&td->mem, a / TDX_PAGE_SIZE_4K)) {
+			if (why)
+				snprintf(why, whylen, "GPA 0x%llx is %s: a host reaches TD memory only "
+					 "through pages the TD shared", (unsigned long long)a,
+					 tdx_mem_state(&td->mem, a, NULL) == TDX_SEPT_PRESENT ? "private"
+											   : "not shared");
+			return NULL;
+		}
+	return p;
+}
+
 int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa)
 {
 	/* 8.1: nothing at or above 2^GPAW (bits 51:48 clear for GPAW 48). */

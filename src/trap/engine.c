@@ -184,12 +184,33 @@ static void tdcall_trap(ucontext_t *uc)
 	}
 }
 
+/* A process forked from the TD is not part of it (it has a copy of the
+ * model, which would drift from the TD's): its first TDCALL stops it. */
+static _Noreturn void forked_tdcall(const ucontext_t *uc)
+{
+	struct tdx_line l;
+
+	tdx_line_init(&l);
+	tdx_line_str(&l, "process ");
+	tdx_line_dec(&l, (uint64_t)getpid());
+	tdx_line_str(&l, ", forked by the TD, made a TDCALL at RIP ");
+	tdx_line_hex(&l, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+	tdx_line_str(&l, ": a forked child is not part of the TD; stopped");
+	tdx_line_write(&l, STDERR_FILENO);
+	signal(SIGKILL, SIG_DFL);
+	raise(SIGKILL);
+	_exit(TDX_TRAP_EXIT_DEAD);
+}
+
 static void trap_handler(int sig, siginfo_t *si, void *ucv)
 {
 	struct tdx_trap_state *g = &tdx_trap_g;
 	ucontext_t *uc = ucv;
 
-	if (atomic_load(&g->installed) && si->si_code > 0) {
+	if (atomic_load(&g->forked) && si->si_code > 0 &&
+	    tdx_trap_classify(sig, si, uc) == TDX_TRAP_TDCALL)
+		forked_tdcall(uc);
+	if (atomic_load(&g->installed) && !atomic_load(&g->forked) && si->si_code > 0) {
 		switch (tdx_trap_classify(sig, si, uc)) {
 		case TDX_TRAP_TDCALL:
 			tdcall_trap(uc);
@@ -306,6 +327,21 @@ static void restore_handlers(struct tdx_trap_state *g)
 	sigaction(g->irq_sig, &g->old_irq, NULL);
 }
 
+/* The child of a fork: TD memory is not its to touch (the windows go), and
+ * its TDCALLs are refused (forked_tdcall). */
+static void after_fork_in_child(void)
+{
+	struct tdx_trap_state *g = &tdx_trap_g;
+
+	if (!atomic_load(&g->installed))
+		return;
+	atomic_store(&g->forked, 1);
+	if (g->win.private_base)
+		munmap(g->win.private_base, g->win.size);
+	if (g->win.shared_base)
+		munmap(g->win.shared_base, g->win.size);
+}
+
 int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
 {
 	struct tdx_trap_state *g = &tdx_trap_g;
@@ -325,6 +361,14 @@ int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
 	if (n > TDX_TRAP_MAX_VCPUS)
 		return snprintf(err, errlen, "the trap engine runs at most %d VCPUs, not %u",
 				TDX_TRAP_MAX_VCPUS, n), -1;
+	static int atfork_done;
+	if (!atfork_done) {
+		int e = pthread_atfork(NULL, NULL, after_fork_in_child);
+		if (e)
+			return snprintf(err, errlen, "pthread_atfork: %s", strerror(e)), -1;
+		atfork_done = 1;
+	}
+	atomic_store(&g->forked, 0);
 	g->trap_sig = tdx_trap_probe_signal();
 	if (g->trap_sig < 0)
 		return snprintf(err, errlen, "cannot find out which signal TDCALL raises on this CPU"), -1;

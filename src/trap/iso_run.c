@@ -36,20 +36,31 @@ static struct iso *the_iso;	/* for the signal forwarders */
 /* The child's environment: the caller's, without tdx-run's own settings,
  * with the program contract (fixed-width hex: the values are final before
  * the windows are mapped). */
-static char **child_env(char *const envp[], const struct iso *s, char buf[3][64])
+static char **child_env(char *const envp[], const struct iso *s, char buf[3][64],
+			char asan[1024])
 {
 	size_t n = 0;
 	while (envp && envp[n])
 		n++;
-	char **env = calloc(n + 5, sizeof(*env));
+	char **env = calloc(n + 6, sizeof(*env));
 	if (!env)
 		return NULL;
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
+	const char *ao = "";
+	for (size_t i = 0; i < n; i++) {
+		if (!strncmp(envp[i], "ASAN_OPTIONS=", 13)) {
+			ao = envp[i] + 13;
+			continue;
+		}
 		if (strncmp(envp[i], "TDXKIT_RUN_", 11) && strncmp(envp[i], "TDXKIT_PRIVATE_BASE=", 20) &&
 		    strncmp(envp[i], "TDXKIT_SHARED_BASE=", 19) && strncmp(envp[i], "TDXKIT_MEM_SIZE=", 16) &&
 		    strncmp(envp[i], "TDXKIT_ENGINE=", 14))
 			env[k++] = envp[i];
+	}
+	/* A program built with AddressSanitizer: its leak checker cannot work
+	 * in a traced process (it says so and fails the exit), so it is off. */
+	snprintf(asan, 1024, "ASAN_OPTIONS=%s%sdetect_leaks=0", ao, *ao ? ":" : "");
+	env[k++] = asan;
 	snprintf(buf[0], 64, "%s=0x%016llx", TDX_RUN_ENV_PRIVATE_BASE, (unsigned long long)s->priv);
 	snprintf(buf[1], 64, "%s=0x%016llx", TDX_RUN_ENV_SHARED_BASE, (unsigned long long)s->shared);
 	snprintf(buf[2], 64, "%s=0x%llx", TDX_RUN_ENV_MEM_SIZE, (unsigned long long)s->size);
@@ -301,7 +312,7 @@ int tdx_iso_run(const struct tdx_iso_config *cfg, const char *path, char *const 
 		char *const envp[], char *err, size_t errlen)
 {
 	struct iso *s = calloc(1, sizeof(*s));
-	char vars[3][64];
+	char vars[3][64], asan[1024];
 	int gate[2] = { -1, -1 }, report[2] = { -1, -1 }, rc = -1;
 
 	if (!s)
@@ -317,7 +328,7 @@ int tdx_iso_run(const struct tdx_iso_config *cfg, const char *path, char *const 
 	unsigned nv = tdx_td_config(s->td)->num_vcpus;
 	s->vcpu_free = nv >= 64 ? ~0ull : (1ull << nv) - 1;
 	s->tracer_tid = gettid();
-	char **env = child_env(envp, s, vars);
+	char **env = child_env(envp, s, vars, asan);
 	if (!env || pipe2(gate, O_CLOEXEC) || pipe2(report, O_CLOEXEC)) {
 		snprintf(err, errlen, "cannot start the program: %s", strerror(errno));
 		goto out;

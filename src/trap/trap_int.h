@@ -43,6 +43,7 @@ struct tdx_trap_state {
 	int irq_sig;			/* the signal that carries host interrupts */
 	int cpuid_faulting;		/* CPUID traps (arch_prctl(ARCH_SET_CPUID, 0)) */
 	_Atomic int installed;
+	_Atomic int forked;		/* this process is a fork of the TD's: not the TD */
 	void *mmio_page;		/* PROT_NONE page after the shared window, or NULL */
 	int mmio_owned;			/* mapped by the engine (else the model's guard) */
 };

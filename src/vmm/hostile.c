@@ -99,7 +99,7 @@ static void oversized(struct tdx_vmm *v, const struct tdx_host_req *req, struct 
 				found = 1;
 			}
 		vmm_lock_drop(&v->quote_lock);
-		uint8_t *buf = found && td ? tdx_td_gpa_ptr(td, q.addr, 24) : NULL;
+		uint8_t *buf = found && td ? tdx_td_host_ptr(td, q.addr, 24, NULL, 0) : NULL;
 		if (buf) {
 			uint32_t big = 0xFFFFFFFFu;
 			uint64_t done = 0;

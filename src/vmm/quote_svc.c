@@ -56,16 +56,19 @@ static void finish(uint8_t *buf, uint64_t status, uint32_t out_len)
 	__atomic_store_n((uint64_t *)(void *)(buf + QHDR_STATUS), status, __ATOMIC_RELAXED);
 }
 
-/* The buffer as the host can reach it: in TD memory and shared. */
-static uint8_t *host_view(struct tdx_vmm *v, uint64_t addr, uint64_t size)
+/* The buffer as the host can reach it: in TD memory and shared; else one
+ * report line naming the GPA (when `say`), as a host that is refused. */
+static uint8_t *host_view(struct tdx_vmm *v, uint64_t addr, uint64_t size, int say)
 {
 	struct tdx_td *td = atomic_load(&v->td);
-	uint8_t *p = td ? tdx_td_gpa_ptr(td, addr, size) : NULL;
+	char why[160], line[220];
+	uint8_t *p = td ? tdx_td_host_ptr(td, addr, size, why, sizeof(why)) : NULL;
 
-	for (uint64_t a = addr; p && a < addr + size; a += TDX_PAGE_SIZE_4K) {
-		struct tdx_page_state st;
-		if (tdx_td_page_state(td, a, &st) || !st.shared)
-			return NULL;
+	if (!p && td && say) {
+		int n = snprintf(line, sizeof(line), "tdx-vmm: GetQuote buffer refused: %s\n", why);
+		if (n > 0)
+			vmm_emit(NULL, v->cfg.report_fd, line, (size_t)n < sizeof(line) ? (size_t)n
+										: sizeof(line) - 1);
 	}
 	return p;
 }
@@ -81,7 +84,7 @@ static int header_ok(const uint8_t *buf, uint64_t size)
 int vmm_get_quote(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *resp)
 {
 	struct tdx_vmm *v = ctx;
-	uint8_t *buf = host_view(v, req->quote.addr, req->quote.size);
+	uint8_t *buf = host_view(v, req->quote.addr, req->quote.size, 1);
 
 	if (!buf || req->quote.size < QHDR_SIZE) {
 		resp->status = TDVMCALL_STATUS_INVALID_OPERAND;
@@ -129,7 +132,7 @@ static void complete_one(struct tdx_vmm *v, const struct vmm_quote *q)
 	uint8_t report[TDX_REPORT_SIZE];
 	uint64_t status = TDX_GET_QUOTE_ERROR;
 	size_t out_len = 0;
-	uint8_t *buf = host_view(v, q->addr, q->size);
+	uint8_t *buf = host_view(v, q->addr, q->size, 0);	/* taken back: nothing to say */
 
 	if (!buf)
 		return;		/* the guest took the page back: nowhere to answer */

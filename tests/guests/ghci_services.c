@@ -6,6 +6,7 @@
  *   shared     MapGPA a buffer to shared, use it through the shared alias,
  *              then back to private and accept it again
  *   quote FILE GetQuote into a shared buffer; the quote goes to FILE
+ *   quote-private  GetQuote on a private buffer (the host must refuse it)
  *   all        every service once; prints each status and checked value.
  *              Must survive a hostile host (--hostile): statuses are
  *              printed, values checked, nothing is trusted, nothing crashes;
@@ -180,6 +181,11 @@ int main(int argc, char **argv)
 		if (!f || fwrite(q, 1, len, f) != len || fclose(f))
 			return 1;
 		printf("quote: written\n");
+	} else if (!strcmp(mode, "quote-private")) {
+		/* A buffer the host may not touch: named with the shared bit, as
+		 * GetQuote wants, but accepted as private and never converted. */
+		st("accept", tdx_accept_memory(BUF_GPA, BUF_GPA + 0x1000, NULL));
+		st("get_quote_private", tdx_ghci_get_quote(BUF_GPA | sb, 0x1000));
 	} else if (!strcmp(mode, "all")) {
 		all();
 	} else {
