@@ -1,5 +1,7 @@
 /* bench.h: what every benchmark here shares: a monotonic clock, and the
- * trapped-vs-bare SIGILL comparison of the native benches. Header-only:
+ * trapped-vs-bare trap comparison of the native benches. The bare trap
+ * uses the signal this CPU raises for TDCALL (SIGILL on AMD, SIGSEGV on
+ * Intel: tdx_trap_probe_signal), the one the engine takes too. Header-only:
  * each bench is one executable. Prints nothing, asserts nothing. */
 #ifndef TDXKIT_BENCH_H
 #define TDXKIT_BENCH_H
@@ -11,6 +13,8 @@
 #include <time.h>
 #include <ucontext.h>
 
+#include "tdxkit/trap.h"
+
 static inline double bench_now_ns(void)
 {
 	struct timespec ts;
@@ -18,8 +22,8 @@ static inline double bench_now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-/* The baseline: a SIGILL handler that only steps RIP over the 4-byte TDCALL. */
-static inline void bench_bare_sigill(int sig, siginfo_t *si, void *ucv)
+/* The baseline: a handler that only steps RIP over the 4-byte TDCALL. */
+static inline void bench_bare_trap(int sig, siginfo_t *si, void *ucv)
 {
 	ucontext_t *uc = ucv;
 	uc->uc_mcontext.gregs[REG_RIP] += 4;	/* over 66 0F 01 CC */
@@ -32,6 +36,7 @@ static inline int bench_cmp_double(const void *a, const void *b)
 }
 
 struct bench_pairs {
+	int sig;		/* the signal both handlers took */
 	double bare;		/* best ns/op under the bare handler */
 	double trapped;		/* best ns/op under the trap engine */
 	double median_ratio;	/* median of trapped/bare over back-to-back pairs */
@@ -45,16 +50,18 @@ static inline void bench_trap_pairs(double (*time_once)(void), int reps, struct 
 {
 	struct sigaction bare_sa, engine_sa;
 	double *ratios = calloc((size_t)reps, sizeof(*ratios));
+	int sig = tdx_trap_probe_signal();
 
+	out->sig = sig;
 	memset(&bare_sa, 0, sizeof(bare_sa));
 	sigfillset(&bare_sa.sa_mask);
 	bare_sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
-	bare_sa.sa_sigaction = bench_bare_sigill;
+	bare_sa.sa_sigaction = bench_bare_trap;
 	out->bare = out->trapped = 1e30;
 	for (int rep = 0; rep < reps; rep++) {
-		sigaction(SIGILL, &bare_sa, &engine_sa);
+		sigaction(sig, &bare_sa, &engine_sa);
 		double b = time_once();
-		sigaction(SIGILL, &engine_sa, NULL);
+		sigaction(sig, &engine_sa, NULL);
 		double t = time_once();
 		if (b < out->bare)
 			out->bare = b;

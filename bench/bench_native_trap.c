@@ -1,6 +1,7 @@
 /* bench_native_trap: what the trap engine costs on top of the kernel.
- *   bare     a SIGILL handler that only steps RIP over the 4-byte TDCALL
- *   trapped  TDG.VP.INFO through the engine (SIGILL -> module -> back)
+ *   bare     a handler of TDCALL's signal (SIGILL on AMD, SIGSEGV on Intel)
+ *            that only steps RIP over the 4-byte TDCALL
+ *   trapped  TDG.VP.INFO through the engine (the same signal -> module -> back)
  *   model    the same leaf with tdx_tdcall() called directly (no trap)
  * Goal: trapped / bare < 1.10 (the model adds under 10% to the trap).
  * Best of several repetitions (and the median of back-to-back pairs);
@@ -76,7 +77,7 @@ int main(void)
 	double model = time_direct(td);
 	tdx_td_destroy(td);
 
-	printf("bare SIGILL round trip         %8.1f ns/op\n", p.bare);
+	printf("bare %-7s round trip        %8.1f ns/op\n", sigabbrev_np(p.sig), p.bare);
 	printf("trapped TDCALL (TDG.VP.INFO)   %8.1f ns/op\n", p.trapped);
 	printf("module model alone (direct)    %8.1f ns/op  (%.1f%% of the bare trap)\n", model,
 	       100.0 * model / p.bare);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "tdxkit/ghci.h"
 #include "tdxkit/guest.h"
@@ -34,16 +35,6 @@
 #define REPORT_GPA (WORK_GPA + 0x2000)
 #define QUOTE_GPA  0x400000ull	/* the shared GetQuote buffer */
 #define QUOTE_SIZE 0x10000ull
-
-/* GetQuote buffer header (tdx-abi.md 3.7) */
-struct quote_hdr {
-	uint64_t version;	/* 1 */
-	uint64_t status;	/* 0 ok, ~0 in flight, bit 63 error */
-	uint32_t in_len;	/* TDREPORT size */
-	uint32_t out_len;	/* quote size, written by the host */
-	uint8_t data[];
-};
-#define QUOTE_IN_FLIGHT 0xFFFFFFFFFFFFFFFFull
 
 static uint8_t *priv, *shared;	/* VA of GPA 0 through each alias */
 static uint64_t mem_size;
@@ -104,36 +95,39 @@ static int get_env(void)
 	return 0;
 }
 
-/* The quote: TDREPORT in, shared buffer, GetQuote, poll. Returns its size. */
+/* The quote: TDREPORT in, shared buffer (struct tdx_quote_hdr, then the
+ * data), GetQuote, poll. Returns its size; *out = the quote. */
 static uint32_t get_quote(uint64_t shared_bit, const struct tdx_report *rep,
-			  const struct quote_hdr **out)
+			  const uint8_t **out)
 {
 	uint64_t st = tdx_ghci_map_gpa(QUOTE_GPA | shared_bit, QUOTE_SIZE, NULL);
 	if (st)
 		fail("MapGPA to shared", st);
-	struct quote_hdr *q = (struct quote_hdr *)(shared + QUOTE_GPA);
+	struct tdx_quote_hdr *q = (struct tdx_quote_hdr *)(shared + QUOTE_GPA);
+	uint8_t *data = shared + QUOTE_GPA + TDX_QUOTE_HDR_SIZE;
 	say("MapGPA: [0x%llx, 0x%llx) is shared, reachable at the shared alias\n",
 	    (unsigned long long)QUOTE_GPA, (unsigned long long)(QUOTE_GPA + QUOTE_SIZE));
 
 	memset(q, 0, sizeof(*q));
-	q->version = 1;
+	q->version = TDX_QUOTE_HDR_VERSION;
 	q->in_len = sizeof(*rep);
-	memcpy(q->data, rep, sizeof(*rep));
+	memcpy(data, rep, sizeof(*rep));
 	if ((st = tdx_ghci_get_quote(QUOTE_GPA | shared_bit, QUOTE_SIZE)))
 		fail("GetQuote", st);
-	/* The host completes at its next entry: a HLT (a #VE, then
-	 * TDVMCALL<HLT>) gives it one; a bounded wait, the host may fail. */
+	/* The quoting service answers on its own: wait for the status word,
+	 * no TDCALL needed (as Linux's tdx-guest driver does); bounded, for
+	 * the host may never answer. */
 	int waits = 0;
-	while (__atomic_load_n(&q->status, __ATOMIC_ACQUIRE) == QUOTE_IN_FLIGHT && waits < 100) {
-		__asm__ volatile("hlt");
+	while (__atomic_load_n(&q->status, __ATOMIC_ACQUIRE) == TDX_GET_QUOTE_IN_FLIGHT && waits < 5000) {
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
 		waits++;
 	}
 	if (q->status)
 		fail("GetQuote completion", q->status);
 	if (q->out_len > QUOTE_SIZE - sizeof(*q))	/* the host's number: check it */
 		fail("GetQuote: quote larger than the buffer", q->out_len);
-	say("GetQuote: %u-byte quote after %d HLT(s)\n", q->out_len, waits);
-	*out = q;
+	say("GetQuote: %u-byte quote after about %d ms\n", q->out_len, waits);
+	*out = data;
 	return q->out_len;
 }
 
@@ -174,11 +168,11 @@ int main(int argc, char **argv)
 	say("GetTdVmCallInfo(1): GetQuote %s, SetupEventNotifyInterrupt %s\n",
 	    gi.r[0] & 1 ? "yes" : "no", gi.r[0] & 2 ? "yes" : "no");
 
-	const struct quote_hdr *q;
+	const uint8_t *q;
 	uint32_t qlen = get_quote(info.shared_bit, rep, &q);
 	if (argc > 1) {
 		FILE *f = fopen(argv[1], "wb");
-		if (!f || fwrite(q->data, 1, qlen, f) != qlen || fclose(f)) {
+		if (!f || fwrite(q, 1, qlen, f) != qlen || fclose(f)) {
 			fprintf(stderr, "ghci_demo: cannot write %s\n", argv[1]);
 			finish(1);
 		}

@@ -109,7 +109,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tdx_host_exit e, before;
 	struct tdx_host_req req;
 	struct tdx_host_resp resp;
-	struct tdx_host_kvm_run run;
+	static union { struct kvm_run run; uint8_t b[TDX_HOST_KVM_RUN_SIZE]; } m;
+	struct kvm_run *run = &m.run;
 	char line[160];
 
 	fz_init(in, data, size);
@@ -157,20 +158,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(&before, &e, &req, resp.status);
 
 	/* KVM shape, both ways, with user space scribbling over the exit. */
-	if (st == TDVMCALL_STATUS_SUCCESS && tdx_host_kvm_from_req(&cfg, &before, &req, &run) == 0) {
-		uint32_t reason = run.exit_reason;
-		uint8_t *u = (uint8_t *)&run;
+	if (st == TDVMCALL_STATUS_SUCCESS &&
+	    tdx_host_kvm_from_req(&cfg, &before, &req, run, sizeof(m)) == 0) {
+		uint32_t reason = run->exit_reason;
+		uint8_t *u = m.b;
 		/* Pairs of (offset, byte) into the exit, then maybe a new reason. */
 		unsigned n = (unsigned)take(in, 1) % 16;
 		for (unsigned i = 0; i < n; i++) {
-			size_t off = 8 + (size_t)take(in, 2) % (sizeof(run) - 8);
+			size_t off = 8 + (size_t)take(in, 2) % (sizeof(m) - 8);
 			u[off] = (uint8_t)take(in, 1);
 		}
 		if (take(in, 1) == 0xEE)
-			run.exit_reason = (uint32_t)take(in, 1);
-		(void)tdx_host_kvm_io_data(&run);
-		if (tdx_host_kvm_to_resp(&cfg, &req, &run, &resp) == 0) {
-			if (run.exit_reason != reason)
+			run->exit_reason = (uint32_t)take(in, 1);
+		(void)tdx_host_kvm_io_data(run, sizeof(m));
+		if (tdx_host_kvm_to_resp(&cfg, &req, run, sizeof(m), &resp) == 0) {
+			if (run->exit_reason != reason)
 				abort();
 			e = before;
 			tdx_host_complete(&e, &req, &resp);

@@ -1,7 +1,8 @@
 /* fuzz_partition.c: libFuzzer over the TD-partitioning leaves in direct
  * mode: TDG.VP.ENTER, TDG.MEM.PAGE.ATTR.WR/RD, TDG.VP.WR/RD on the L2
  * classes, INVEPT, INVGLA, ACCEPT, with a fake L2 CPU engine whose exits
- * (and memory accesses) come from the input. Invariants: no crash (ASan,
+ * (and memory accesses) come from the input; its RDMSR/WRMSR exits name
+ * MSRs of each kind of the module's MSR policy. Invariants: no crash (ASan,
  * UBSan), every DONE advances RIP by exactly 4, REEXECUTE/INJECT keep it.
  *
  * Covers: src/module/tdg_vp_enter.c src/module/l2_exit.c src/module/l2_attr.c src/module/tdg_mem_page_attr_rd.c src/module/tdg_mem_page_attr_wr.c src/module/tdg_vp_invept.c src/module/tdg_vp_invgla.c src/module/metadata_l2.c
@@ -9,16 +10,17 @@
  * Input (fuzz_input.h): byte 0 = number of L2 VMs (bits 1:0) and SEPT
  * policy (bit 7: 2 MiB); a setup byte (bit 0: accept the first 64 KiB, as
  * one 2 MiB leaf too with bit 2, and set every VM's vAPIC page to 0x3000,
- * usually a usable start; bit 1: L1 RVI/PPR bytes follow); then up to 64 steps of an op byte (bits 2:0 leaf, bit 3
- * VM index into range, bit 6 interrupt pending, bit 7 RDX GPA into
- * memory) and RCX, RDX, R8, R9. The engine's exits and memory accesses
+ * usually a usable start; bit 1: L1 RVI/PPR bytes follow); then up to 64
+ * steps of an op byte (bits 2:0 leaf, bit 3 VM index into range, bit 6
+ * interrupt pending, bit 7 RDX GPA into memory) and RCX, RDX, R8, R9. The engine's exits and memory accesses
  * come from the back. One TD per configuration, reset between inputs. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "td.h"
+#include "tdxkit/l2engine.h"
+#include "test_hooks.h"
 #include "fuzz_input.h"
 
 #define SETUP_BYTES 0x10000	/* what setup accepts: GS, vAPIC and data pages of the seeds */
@@ -54,6 +56,18 @@ static int fz_run(void *ctx, struct tdx_l2_run *run)
 	run->exit.intr_info = (uint32_t)eng(s, 4);
 	run->exit.instr_len = (uint32_t)eng(s, 1) & 0xF;
 	run->gpr[eng(s, 1) & 15] = eng(s, 2);
+	if (TDX_EXIT_REASON_BASIC(run->exit.reason) == TDX_EXIT_RDMSR ||
+	    TDX_EXIT_REASON_BASIC(run->exit.reason) == TDX_EXIT_WRMSR) {
+		/* MSRs of every kind of the module's policy (l2_msr.c). */
+		static const uint32_t msrs[] = {
+			0x10, 0x3A, 0x8C, 0xBD, 0xC1, 0x10A, 0x1A0, 0x1D9, 0x345, 0x480, 0x6E0,
+			0x981, 0xDA0, 0xC0000080u, 0xC0000102u, 0x40000000u,
+		};
+		run->gpr[TDX_GPR_RCX] = msrs[eng(s, 1) % (sizeof(msrs) / sizeof(msrs[0]))];
+		run->gpr[TDX_GPR_RAX] = eng(s, 4);
+		run->gpr[TDX_GPR_RDX] = eng(s, 4);
+		run->msr_granted = 0;
+	}
 	run->rip += run->exit.instr_len;
 	run->vmwrite(run, (uint32_t)eng(s, 2), eng(s, 8));
 	(void)run->vmread(run, (uint32_t)eng(s, 2));
@@ -139,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (setup & 2)
 		tdx_vcpu_set_l1_apic(td, 0, (uint8_t)take(s, 1), (uint8_t)take(s, 1));
 
-	for (unsigned steps = 0; s->n && steps < 64 && !td->dead; steps++) {
+	for (unsigned steps = 0; s->n && steps < 64 && !tdx_test_td_dead(td); steps++) {
 		uint8_t op = (uint8_t)take(s, 1);
 		struct tdx_regs r;
 		memset(&r, 0, sizeof(r));

@@ -18,7 +18,8 @@
  *   writes the seeds).
  *
  * Invariants (abort on violation), tdx-abi.md 1.3 and 2:
- *  - DONE: RIP advanced by exactly 4 (TDX_TDCALL_LEN);
+ *  - DONE: RIP advanced by exactly 4 (TDX_TDCALL_LEN), also after a
+ *    trap-like TD exit (TDVMCALL, the cross-TD trap of TDG.SERVTD.*);
  *  - REEXECUTE / INJECT: RIP unchanged; REEXECUTE also leaves RAX as is;
  *  - every status the model returns (RAX on DONE, RAX of a TD exit) is a
  *    code tdx_status_name knows.
@@ -148,6 +149,16 @@ static const uint64_t known_fields[] = {
 	0x0800000200000000ull,	/* VENDOR_ID */
 	0x0220000200000000ull,	/* VE_INFO EXIT_REASON */
 	0x9120000300000100ull,	/* VCPU_STATE_DETAILS */
+	0x0800000100000003ull,	/* MINOR_VERSION: RDALL start IDs */
+	0x9000000100000000ull,	/* NUM_CMRS */
+	0x9900000300000500ull,	/* CPUID_CONFIG_VALUES (2 elements per field) */
+	0x2000000100000001ull,	/* MIN_EXPORT_VERSION */
+	0xA200000100000000ull,	/* GUEST_L2_GPA_ATTR_MASK */
+	0x9410000300000100ull,	/* CPUID_VALUES leaf 0 */
+	0x9410000300000808ull,	/* CPUID_VALUES leaf 4 subleaf 4 */
+	0x9410000300020100ull,	/* CPUID_VALUES, reserved code bit 17 */
+	0x0024000300006800ull,	/* TD VMCS guest CR0 */
+	0x0024000300002002ull,	/* TD VMCS I/O bitmap B */
 	TDX_FIELD_ID_NULL,
 };
 static const uint8_t classes[] = { 0, 1, 2, 8, 10, 16, 17, 19, 20, 24, 25, 32, 33, 36, 37, 44, 52 };
@@ -201,9 +212,24 @@ static uint64_t gpa(struct tdx_td *td)
 	return g;
 }
 
+/* A TDG.SERVTD binding handle: (TDR page | slot) + this TD's TD_UUID[0]
+ * (MOD service_td.h), so that both slot checks and the TDR path are hit. */
+static uint64_t servtd_handle(struct tdx_td *td)
+{
+	struct tdx_regs r = { .rax = TDG_VM_RD, .rdx = 0x8010000300000020ull };
+	struct tdx_inject inj;
+
+	if (tdx_tdcall(td, 0, &r, &inj) != TDX_OUTCOME_DONE || r.rax)
+		return U64();
+	return r.r8 + ((uint64_t)U32() << 12) + (U8() & 1 ? U8() % 3 : 0);
+}
+
 static uint64_t reg_value(struct tdx_td *td)
 {
-	switch (U8() % 8) {
+	uint8_t k = U8();
+	if (k >= 0xF8)
+		return servtd_handle(td);
+	switch (k % 8) {
 	case 0: return 0;
 	case 1: return U8();
 	case 2: return field_id();
@@ -315,6 +341,21 @@ static enum tdx_tdcall_outcome module_level(struct tdx_td *td, unsigned vcpu, st
 			return o;
 		check_status("TD exit", exit.status, start.rax);
 		uint32_t reason = TDX_EXIT_REASON_BASIC((uint32_t)exit.status);
+		if (TDX_STATUS_CODE(exit.status) == TDX_CROSS_TD_TRAP) {
+			/* TDG.SERVTD.*: trap-like async exit, RIP past the TDCALL;
+			 * the resume completes it (MOD async_tdexit_cross_td). */
+			if (r->rip != start.rip + TDX_TDCALL_LEN) {
+				fprintf(stderr, "fuzz_tdcall: cross-TD trap without RIP += 4\n");
+				abort();
+			}
+			o = tdx_module_resume(td, vcpu, r, &exit);
+			if (o != TDX_OUTCOME_DONE) {
+				fprintf(stderr, "fuzz_tdcall: cross-TD trap resume is not DONE\n");
+				abort();
+			}
+			check_status("cross-TD trap", r->rax, start.rax);
+			return o;
+		}
 		if (reason == TDX_EXIT_TDCALL) {
 			/* Trap-like (3.1): RIP is already past the TDCALL. */
 			if (r->rip != start.rip + TDX_TDCALL_LEN) {
@@ -330,19 +371,19 @@ static enum tdx_tdcall_outcome module_level(struct tdx_td *td, unsigned vcpu, st
 			}
 			switch (H8() % 6) {
 			case 0:
-				tdx_host_page_aug(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1), TDX_PAGE_2M);
+				tdh_mem_page_aug(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1), TDX_PAGE_2M);
 				break;
 			case 1:
-				tdx_host_page_aug(td, exit.gpa, TDX_PAGE_4K);
+				tdh_mem_page_aug(td, exit.gpa, TDX_PAGE_4K);
 				break;
 			case 2:
-				tdx_host_set_shared(td, exit.gpa, TDX_PAGE_SIZE_4K, H8() & 1);
+				tdx_td_set_shared(td, exit.gpa, TDX_PAGE_SIZE_4K, H8() & 1);
 				break;
 			case 3:
-				tdx_host_page_demote(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1));
+				tdh_mem_page_demote(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1));
 				break;
 			case 4:
-				tdx_host_page_remove(td, exit.gpa, H8() & 1 ? TDX_PAGE_2M : TDX_PAGE_4K);
+				tdh_mem_page_remove(td, exit.gpa, H8() & 1 ? TDX_PAGE_2M : TDX_PAGE_4K);
 				break;
 			default:
 				break;

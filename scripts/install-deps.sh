@@ -2,7 +2,7 @@
 # Installs what tdxkit needs from Debian's packages, only if missing.
 # Used by the Makefile before every build, so a fresh machine just works.
 set -eu
-pkgs=(build-essential cmake pkg-config libssl-dev libcmocka-dev clang libclang-rt-dev
+pkgs=(build-essential cmake pkg-config libssl-dev nettle-dev libcmocka-dev clang libclang-rt-dev
       llvm libunicorn-dev libzydis-dev)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -13,9 +13,17 @@
 #include <openssl/evp.h>
 
 #include "testutil.h"
-#include "td.h"
+#include "test_hooks.h"
 #include "tdxkit/direct.h"
 #include "tdxkit/guest.h"
+
+/* VCPU state as the module keeps it (a snapshot; test_hooks.h). */
+static struct tdx_test_vcpu vcpu_state(struct tdx_td *td, unsigned vcpu)
+{
+	struct tdx_test_vcpu v;
+	assert_int_equal(tdx_test_vcpu(td, vcpu, &v), 0);
+	return v;
+}
 
 #define SZ_4K TDX_PAGE_SIZE_4K
 #define SZ_2M TDX_PAGE_SIZE_2M
@@ -127,8 +135,8 @@ static void test_raw_primitives(void **state)
 	ASSERT_STATUS(tdx_tdcall_raw(13, 0, 0, 0, 0), TDX_OPERAND_INVALID | TDX_OPND_RAX);
 	/* Arguments land in the right registers: CPUIDVE.SET takes RCX. */
 	ASSERT_STATUS(tdx_tdcall_raw(TDG_VP_CPUIDVE_SET, 3, 0, 0, 0), TDX_SUCCESS);
-	ASSERT_EQ(td->vcpus[0].cpuid_supervisor_ve, 1);
-	ASSERT_EQ(td->vcpus[0].cpuid_user_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_user_ve, 1);
 	/* VM.RD version 0 leaves RDX alone: the md shape reads it back. */
 	memset(&md, 0, sizeof(md));
 	ASSERT_STATUS(tdx_tdcall_raw_md(TDG_VM_RD, 0, TDX_FIELD_TD_ATTRIBUTES, 0, 0, &md),
@@ -230,17 +238,14 @@ static void test_direct_register_semantics(void **state)
 static void test_veinfo_get(void **state)
 {
 	struct tdx_td *td = attach_new(NULL, 0);
-	struct tdx_ve_info *ve = &td->vcpus[0].ve;
 	struct tdx_ve out;
-
 	/* What the module records when it injects #VE (4.1). */
-	ve->exit_reason = TDX_EXIT_IO_INSTRUCTION;
-	ve->exit_qual = 0x00600008;	/* IN from port 0x60, 1 byte */
-	ve->gla = 0x1234;
-	ve->gpa = 0x5678;
-	ve->instr_len = 2;
-	ve->instr_info = 0xABCD;
-	ve->valid = TDX_VE_INFO_VALID;
+	const struct tdx_ve_event ve = {
+		.exit_reason = TDX_EXIT_IO_INSTRUCTION,
+		.exit_qual = 0x00600008,	/* IN from port 0x60, 1 byte */
+		.gla = 0x1234, .gpa = 0x5678, .instr_len = 2, .instr_info = 0xABCD,
+	};
+	tdx_test_set_ve_info(td, 0, &ve, TDX_VE_INFO_VALID);
 	memset(&out, 0xEE, sizeof(out));
 	tdx_vp_veinfo_get(&out);
 	ASSERT_EQ(out.exit_reason, TDX_EXIT_IO_INSTRUCTION);
@@ -249,7 +254,7 @@ static void test_veinfo_get(void **state)
 	ASSERT_EQ(out.gpa, 0x5678);
 	ASSERT_EQ(out.instr_len, 2);
 	ASSERT_EQ(out.instr_info, 0xABCD);
-	ASSERT_EQ(ve->valid, 0);	/* consumed */
+	ASSERT_EQ(vcpu_state(td, 0).ve_valid, 0);	/* consumed */
 
 	/* A second call (or one outside a #VE handler) cannot succeed. */
 	TU_EXPECT_PANIC(tdx_vp_veinfo_get(&out), TDG_VP_VEINFO_GET, TDX_NO_VALID_VE_INFO);
@@ -260,16 +265,15 @@ static void test_veinfo_get(void **state)
 static void test_cpuidve_set(void **state)
 {
 	struct tdx_td *td = attach_new(NULL, 0);
-	struct tdx_vcpu *v = &td->vcpus[0];
 
 	tdx_vp_cpuidve_set(TDX_CPUIDVE_SUPERVISOR);
-	ASSERT_EQ(v->cpuid_supervisor_ve, 1);
-	ASSERT_EQ(v->cpuid_user_ve, 0);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_user_ve, 0);
 	tdx_vp_cpuidve_set(TDX_CPUIDVE_USER);
-	ASSERT_EQ(v->cpuid_supervisor_ve, 0);
-	ASSERT_EQ(v->cpuid_user_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve, 0);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_user_ve, 1);
 	tdx_vp_cpuidve_set(0);
-	ASSERT_EQ(v->cpuid_supervisor_ve | v->cpuid_user_ve, 0);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve | vcpu_state(td, 0).cpuid_user_ve, 0);
 	/* Reserved bits: the one way this call fails, a caller bug. */
 	TU_EXPECT_PANIC(tdx_vp_cpuidve_set(4), TDG_VP_CPUIDVE_SET,
 		     TDX_OPERAND_INVALID | TDX_OPND_RCX);
@@ -378,13 +382,13 @@ static void test_vm_rd_wr(void **state)
 	tdx_td_config_init(&cfg);
 	cfg.gpaw = 52;
 	cfg.num_vcpus = 2;
-	cfg.xfam = 0x7;
+	cfg.xfam = tdx_xfam_from_host();
 	struct tdx_td *td = attach_new(&cfg, 0);
 
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_ATTRIBUTES, &v), TDX_SUCCESS);
 	ASSERT_EQ(v, cfg.attributes);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_XFAM, &v), TDX_SUCCESS);
-	ASSERT_EQ(v, 0x7);
+	ASSERT_EQ(v, cfg.xfam);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_MAX_VCPUS, &v), TDX_SUCCESS);
 	ASSERT_EQ(v, 2);
 	ASSERT_STATUS(tdx_vm_rd(TDX_FIELD_TD_NUM_VCPUS, &v), TDX_SUCCESS);
@@ -474,8 +478,8 @@ static void test_vp_rd_wr(void **state)
 	/* CPUID_SUPERVISOR_VE is guest RW and the same bit CPUIDVE.SET sets (6.5). */
 	ASSERT_STATUS(tdx_vp_wr(TDX_FIELD_VP_CPUID_SUPERVISOR_VE, 1, 1, &old), TDX_SUCCESS);
 	ASSERT_EQ(old, 0);
-	ASSERT_EQ(td->vcpus[1].cpuid_supervisor_ve, 1);
-	ASSERT_EQ(td->vcpus[0].cpuid_supervisor_ve, 0);
+	ASSERT_EQ(vcpu_state(td, 1).cpuid_supervisor_ve, 1);
+	ASSERT_EQ(vcpu_state(td, 0).cpuid_supervisor_ve, 0);
 	ASSERT_EQ(tdx_vp_wr_or_panic(TDX_FIELD_VP_CPUID_SUPERVISOR_VE, 0, 1), 1);
 	ASSERT_EQ(tdx_vp_rd_or_panic(TDX_FIELD_VP_CPUID_SUPERVISOR_VE), 0);
 
@@ -512,6 +516,41 @@ static void test_sys_rd(void **state)
 		      TDX_METADATA_FIELD_ID_INCORRECT);
 	TU_EXPECT_PANIC(tdx_sys_rd_or_panic(TDX_FIELD_SYS_TDX_FEATURES0 | (1ull << 55)), TDG_SYS_RD,
 		     TDX_METADATA_FIELD_ID_INCORRECT);
+	detach_destroy(td);
+}
+
+/* TDG.SYS.RDALL through the library: the list agrees field by field with
+ * TDG.SYS.RD, and its shape is the module's (MOD md_dump_list: 8 sequences,
+ * 168 bytes for the 12 guest-readable global fields of 1.5.01). */
+static void test_sys_rdall(void **state)
+{
+	struct tdx_td *td = attach_new(NULL, 0);
+	const uint64_t list = 0x7000;
+	uint64_t next = 0, v;
+
+	ASSERT_STATUS(tdx_mem_page_accept(list, TDX_PAGE_4K), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_sys_rdall(list, TDX_FIELD_ID_NULL, &next), TDX_SUCCESS);
+	ASSERT_EQ(next, TDX_FIELD_ID_NULL);
+	const uint64_t *p = tdx_td_gpa_ptr(td, list, 4096);
+	ASSERT_EQ(p[0], 168 | 8u << 16);
+	unsigned at = 1, fields = 0;
+	for (unsigned seq = 0; seq < 8; seq++) {
+		uint64_t hdr = p[at++];
+		unsigned n = TDX_FIELD_LAST_FIELD(hdr) + 1;
+		ASSERT_EQ(TDX_FIELD_LAST_ELEM(hdr), 0);
+		for (unsigned i = 0; i < n; i++, fields++) {
+			uint64_t id = (hdr & ~(0x1FFFull << 34)) + i;	/* consecutive codes */
+			ASSERT_STATUS(tdx_sys_rd(id, &v, NULL), TDX_SUCCESS);
+			ASSERT_EQ(p[at++], v);
+		}
+	}
+	ASSERT_EQ(fields, 12);
+	ASSERT_EQ(8 * at, 168);
+	/* A list GPA that is not 4 KiB aligned: OPERAND_INVALID | RDX, R8 = -1. */
+	next = 0;
+	ASSERT_STATUS(tdx_sys_rdall(list + 0x40, TDX_FIELD_ID_NULL, &next),
+		      TDX_OPERAND_INVALID | TDX_OPND_RDX);
+	ASSERT_EQ(next, TDX_FIELD_ID_NULL);
 	detach_destroy(td);
 }
 
@@ -638,7 +677,7 @@ static void test_accept_split_2m(void **state)
 	/* The host split a region the guest never touched (demote of PENDING). */
 	const uint64_t r2 = 10 * SZ_2M;
 	ASSERT_STATUS(tdx_accept_memory(r2 + SZ_4K, r2 + 2 * SZ_4K, NULL), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_host_page_demote(td, r2 + SZ_2M), TDX_SUCCESS);	/* PENDING leaf */
+	ASSERT_STATUS(tdh_mem_page_demote(td, r2 + SZ_2M), TDX_SUCCESS);	/* PENDING leaf */
 	ASSERT_STATUS(tdx_accept_memory(r2, r2 + 2 * SZ_2M, &stop), TDX_SUCCESS);
 	assert_present(td, r2, r2 + 2 * SZ_2M, TDX_PAGE_4K);
 	detach_destroy(td);
@@ -680,7 +719,7 @@ static void test_accept_interrupted(void **state)
 	ASSERT_STATUS(tdx_accept_memory(r, r + SZ_2M, NULL), TDX_SUCCESS);
 	assert_true(reexecutes >= 1);
 	ASSERT_EQ(completions, 1);
-	ASSERT_EQ(td->vcpus[0].intr_pending, 0);
+	ASSERT_EQ(vcpu_state(td, 0).intr_pending, 0);
 	assert_present(td, r, r + SZ_2M, TDX_PAGE_2M);
 	assert_true(all_zero(hva(td, r, SZ_2M), SZ_2M));
 	tdx_td_set_trace(td, NULL, NULL);
@@ -926,7 +965,7 @@ static void test_native_archive_links_nostdlib(void **state)
 	      "\tstruct tdx_vp_info i;\n"
 	      "\ttdx_vp_info(&i);\n"
 	      "\ttdx_accept_memory_or_panic(0, i.shared_bit >> 20);\n"
-	      "\t(void)tdx_vm_rd_or_panic(TDX_FIELD_TD_ATTRIBUTES);\n"
+	      "\t(void)tdx_vm_rd_or_panic(TDXKIT_FIELD_TD_ATTRIBUTES);\n"
 	      "\tfor (;;) ;\n"
 	      "}\n", f);
 	fclose(f);
@@ -960,6 +999,7 @@ int main(void)
 		cmocka_unit_test(test_vm_rd_next),
 		cmocka_unit_test(test_vp_rd_wr),
 		cmocka_unit_test(test_sys_rd),
+		cmocka_unit_test(test_sys_rdall),
 		cmocka_unit_test(test_page_accept_single),
 		cmocka_unit_test(test_accept_mixed),
 		cmocka_unit_test(test_accept_partly_accepted),

@@ -2,6 +2,7 @@
  * decode, validation statuses, completion into exposed registers only, the
  * KVM uAPI adapter, ReportFatalError, and the module-model adapter. */
 #include <string.h>
+#include <linux/kvm_para.h>
 
 #include "testutil.h"
 #include "tdxkit/host.h"
@@ -311,6 +312,16 @@ static void test_dispatch_defaults(void **state)
 }
 
 /* ---- KVM adapter ---------------------------------------------------------- */
+/* A vCPU mapping as KVM lays it out: struct kvm_run, IO data in page 1;
+ * filled with garbage so that a field the adapter forgot shows. */
+static struct kvm_run *kvm_run_page(void)
+{
+	static union { struct kvm_run run; uint8_t b[TDX_HOST_KVM_RUN_SIZE]; } m;
+
+	memset(&m, 0xA5, sizeof(m));
+	return &m.run;
+}
+
 static void decode_ok(const struct tdx_host_config *c, struct tdx_host_exit *e, struct tdx_host_req *q)
 {
 	ASSERT_STATUS(tdx_host_decode(c, e, q), 0);
@@ -320,65 +331,68 @@ static void test_kvm_io(void **state)
 {
 	struct tdx_host_exit e;
 	struct tdx_host_req q;
-	struct tdx_host_kvm_run run;
+	struct kvm_run *run = kvm_run_page();
 	struct tdx_host_resp r;
 
 	/* OUT */
 	mk(&e, STD_MASK, 0, TDVMCALL_IO, 2, 1, 0x3F8, 0xBEEF);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.exit_reason, TDX_HOST_KVM_EXIT_IO);
-	ASSERT_EQ(run.io.direction, TDX_HOST_KVM_EXIT_IO_OUT);
-	ASSERT_EQ(run.io.size, 2); ASSERT_EQ(run.io.port, 0x3F8); ASSERT_EQ(run.io.count, 1);
-	uint8_t *d = tdx_host_kvm_io_data(&run);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->exit_reason, KVM_EXIT_IO);
+	ASSERT_EQ(run->io.direction, KVM_EXIT_IO_OUT);
+	ASSERT_EQ(run->io.size, 2); ASSERT_EQ(run->io.port, 0x3F8); ASSERT_EQ(run->io.count, 1);
+	ASSERT_EQ(run->io.data_offset, 4096);	/* KVM_PIO_PAGE_OFFSET: page 1 of the mapping */
+	uint8_t *d = tdx_host_kvm_io_data(run, TDX_HOST_KVM_RUN_SIZE);
 	assert_non_null(d);
 	ASSERT_EQ(d[0], 0xEF); ASSERT_EQ(d[1], 0xBE);
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	ASSERT_STATUS(r.status, 0);
 	/* IN */
 	mk(&e, STD_MASK, 0, TDVMCALL_IO, 4, 0, 0x70, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.io.direction, TDX_HOST_KVM_EXIT_IO_IN);
-	d = tdx_host_kvm_io_data(&run);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->io.direction, KVM_EXIT_IO_IN);
+	d = tdx_host_kvm_io_data(run, TDX_HOST_KVM_RUN_SIZE);
 	d[0] = 0x44; d[1] = 0x33; d[2] = 0x22; d[3] = 0x11;
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	assert_int_equal(tdx_host_complete(&e, &q, &r), 0);
 	ASSERT_EQ(e.gpr[TDX_GPR_R10], 0);
 	ASSERT_EQ(e.gpr[TDX_GPR_R11], 0x11223344);
 	/* A bogus data_offset is refused, not followed. */
-	run.io.data_offset = 1ull << 40;
-	assert_null(tdx_host_kvm_io_data(&run));
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), -1);
+	run->io.data_offset = 1ull << 40;
+	assert_null(tdx_host_kvm_io_data(run, TDX_HOST_KVM_RUN_SIZE));
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), -1);
+	/* A mapping too small for KVM's IO page is refused. */
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, sizeof(*run)), -1);
 	/* Wrong exit kind for the request. */
-	run.exit_reason = TDX_HOST_KVM_EXIT_MMIO;
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), -1);
+	run->exit_reason = KVM_EXIT_MMIO;
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), -1);
 }
 
 static void test_kvm_mmio(void **state)
 {
 	struct tdx_host_exit e;
 	struct tdx_host_req q;
-	struct tdx_host_kvm_run run;
+	struct kvm_run *run = kvm_run_page();
 	struct tdx_host_resp r;
 
 	mk(&e, STD_MASK, 0, TDVMCALL_MMIO, 4, 1, SB48 | 0xFEC00010, 0xCAFEF00D);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.exit_reason, TDX_HOST_KVM_EXIT_MMIO);
-	ASSERT_EQ(run.mmio.phys_addr, 0xFEC00010);	/* shared bit stripped */
-	ASSERT_EQ(run.mmio.len, 4); ASSERT_EQ(run.mmio.is_write, 1);
-	ASSERT_EQ(run.mmio.data[0], 0x0D); ASSERT_EQ(run.mmio.data[3], 0xCA);
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->exit_reason, KVM_EXIT_MMIO);
+	ASSERT_EQ(run->mmio.phys_addr, 0xFEC00010);	/* shared bit stripped */
+	ASSERT_EQ(run->mmio.len, 4); ASSERT_EQ(run->mmio.is_write, 1);
+	ASSERT_EQ(run->mmio.data[0], 0x0D); ASSERT_EQ(run->mmio.data[3], 0xCA);
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	ASSERT_STATUS(r.status, 0);
 
 	mk(&e, STD_MASK, 0, TDVMCALL_MMIO, 8, 0, SB48 | 0xFEC00018, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.mmio.is_write, 0); ASSERT_EQ(run.mmio.len, 8);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->mmio.is_write, 0); ASSERT_EQ(run->mmio.len, 8);
 	for (unsigned i = 0; i < 8; i++)
-		run.mmio.data[i] = (uint8_t)(0x10 + i);
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+		run->mmio.data[i] = (uint8_t)(0x10 + i);
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	tdx_host_complete(&e, &q, &r);
 	ASSERT_EQ(e.gpr[TDX_GPR_R11], 0x1716151413121110ull);
 }
@@ -387,24 +401,24 @@ static void test_kvm_map_gpa(void **state)
 {
 	struct tdx_host_exit e;
 	struct tdx_host_req q;
-	struct tdx_host_kvm_run run;
+	struct kvm_run *run = kvm_run_page();
 	struct tdx_host_resp r;
 
 	/* private -> shared, 3 pages: one exit, args per 3.5. */
 	mk(&e, STD_MASK, 0, TDVMCALL_MAP_GPA, SB48 | 0x100000, 0x3000, 0, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.exit_reason, TDX_HOST_KVM_EXIT_HYPERCALL);
-	ASSERT_EQ(run.hypercall.nr, TDX_HOST_KVM_HC_MAP_GPA_RANGE);
-	ASSERT_EQ(run.hypercall.args[0], 0x100000);
-	ASSERT_EQ(run.hypercall.args[1], 3);
-	ASSERT_EQ(run.hypercall.args[2], TDX_HOST_KVM_MAP_GPA_RANGE_DECRYPTED);
-	ASSERT_EQ(run.hypercall.flags, TDX_HOST_KVM_EXIT_HYPERCALL_LONG_MODE);
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->exit_reason, KVM_EXIT_HYPERCALL);
+	ASSERT_EQ(run->hypercall.nr, KVM_HC_MAP_GPA_RANGE);
+	ASSERT_EQ(run->hypercall.args[0], 0x100000);
+	ASSERT_EQ(run->hypercall.args[1], 3);
+	ASSERT_EQ(run->hypercall.args[2], KVM_MAP_GPA_RANGE_DECRYPTED);
+	ASSERT_EQ(run->hypercall.longmode, 1);
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	ASSERT_STATUS(r.status, 0);
 	/* user space failed: INVALID_OPERAND, R11 = GPA. */
-	run.hypercall.ret = 22;
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	run->hypercall.ret = 22;
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	tdx_host_complete(&e, &q, &r);
 	ASSERT_STATUS(e.gpr[TDX_GPR_R10], TDVMCALL_STATUS_INVALID_OPERAND);
 	ASSERT_EQ(e.gpr[TDX_GPR_R11], SB48 | 0x100000);
@@ -412,22 +426,22 @@ static void test_kvm_map_gpa(void **state)
 	/* shared -> private, 4 MiB: the first 2 MiB chunk, then RETRY. */
 	mk(&e, STD_MASK, 0, TDVMCALL_MAP_GPA, 0x40000000, 0x400000, 0, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.hypercall.args[1], 512);
-	ASSERT_EQ(run.hypercall.args[2], TDX_HOST_KVM_MAP_GPA_RANGE_ENCRYPTED);
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->hypercall.args[1], 512);
+	ASSERT_EQ(run->hypercall.args[2], KVM_MAP_GPA_RANGE_ENCRYPTED);
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	tdx_host_complete(&e, &q, &r);
 	ASSERT_STATUS(e.gpr[TDX_GPR_R10], TDVMCALL_STATUS_RETRY);
 	ASSERT_EQ(e.gpr[TDX_GPR_R11], 0x40200000);
 
 	/* The KVM hypercall itself as a vendor call; R10 = ret. */
-	mk(&e, STD_MASK, TDX_HOST_KVM_HC_MAP_GPA_RANGE, 0x5000, 2, TDX_HOST_KVM_MAP_GPA_RANGE_ENCRYPTED, 0, 0);
+	mk(&e, STD_MASK, KVM_HC_MAP_GPA_RANGE, 0x5000, 2, KVM_MAP_GPA_RANGE_ENCRYPTED, 0, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.hypercall.args[0], 0x5000); ASSERT_EQ(run.hypercall.args[1], 2);
-	ASSERT_EQ(run.hypercall.args[2], TDX_HOST_KVM_MAP_GPA_RANGE_ENCRYPTED);
-	run.hypercall.ret = 0;
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->hypercall.args[0], 0x5000); ASSERT_EQ(run->hypercall.args[1], 2);
+	ASSERT_EQ(run->hypercall.args[2], KVM_MAP_GPA_RANGE_ENCRYPTED);
+	run->hypercall.ret = 0;
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	tdx_host_complete(&e, &q, &r);
 	ASSERT_EQ(e.gpr[TDX_GPR_R10], 0);
 }
@@ -436,82 +450,82 @@ static void test_kvm_tdx_exits(void **state)
 {
 	struct tdx_host_exit e;
 	struct tdx_host_req q;
-	struct tdx_host_kvm_run run;
+	struct kvm_run *run = kvm_run_page();
 	struct tdx_host_resp r;
 
 	/* GetQuote -> KVM_EXIT_TDX, ret preset SUBFUNC_UNSUPPORTED (3.7). */
 	mk(&e, STD_MASK, 0, TDVMCALL_GET_QUOTE, SB48 | 0x200000, 0x2000, 0, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.exit_reason, TDX_HOST_KVM_EXIT_TDX);
-	ASSERT_EQ(run.tdx.nr, TDVMCALL_GET_QUOTE);
-	ASSERT_EQ(run.tdx.get_quote.gpa, 0x200000);
-	ASSERT_EQ(run.tdx.get_quote.size, 0x2000);
-	ASSERT_STATUS(run.tdx.get_quote.ret, TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED);
-	run.tdx.get_quote.ret = 0;
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->exit_reason, KVM_EXIT_TDX);
+	ASSERT_EQ(tdx_host_kvm_tdx(run)->nr, TDVMCALL_GET_QUOTE);
+	ASSERT_EQ(tdx_host_kvm_tdx(run)->get_quote.gpa, 0x200000);
+	ASSERT_EQ(tdx_host_kvm_tdx(run)->get_quote.size, 0x2000);
+	ASSERT_STATUS(tdx_host_kvm_tdx(run)->get_quote.ret, TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED);
+	tdx_host_kvm_tdx(run)->get_quote.ret = 0;
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	ASSERT_STATUS(r.status, 0);
 	/* GetTdVmCallInfo leaf 1 -> KVM_EXIT_TDX; leaf 0 stays in the kernel. */
 	mk(&e, STD_MASK, 0, TDVMCALL_GET_TD_VM_CALL_INFO, 1, 0, 0, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.tdx.get_tdvmcall_info.leaf, 1);
-	ASSERT_STATUS(run.tdx.get_tdvmcall_info.ret, 0);
-	run.tdx.get_tdvmcall_info.r11 = 2;	/* SetupEventNotifyInterrupt supported */
-	run.tdx.get_tdvmcall_info.r14 = 9;
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(tdx_host_kvm_tdx(run)->get_tdvmcall_info.leaf, 1);
+	ASSERT_STATUS(tdx_host_kvm_tdx(run)->get_tdvmcall_info.ret, 0);
+	tdx_host_kvm_tdx(run)->get_tdvmcall_info.r11 = 2;	/* SetupEventNotifyInterrupt supported */
+	tdx_host_kvm_tdx(run)->get_tdvmcall_info.r14 = 9;
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	tdx_host_complete(&e, &q, &r);
 	ASSERT_EQ(e.gpr[TDX_GPR_R11], 2); ASSERT_EQ(e.gpr[TDX_GPR_R14], 9);
 	mk(&e, STD_MASK, 0, TDVMCALL_GET_TD_VM_CALL_INFO, 0, 0, 0, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), -1);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), -1);
 	/* SetupEventNotifyInterrupt. */
 	mk(&e, STD_MASK, 0, TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT, 0xEC, 0, 0, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.tdx.nr, TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT);
-	ASSERT_EQ(run.tdx.setup_event_notify.vector, 0xEC);
-	run.tdx.setup_event_notify.ret = TDVMCALL_STATUS_INVALID_OPERAND;
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), 0);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(tdx_host_kvm_tdx(run)->nr, TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT);
+	ASSERT_EQ(tdx_host_kvm_tdx(run)->setup_event_notify.vector, 0xEC);
+	tdx_host_kvm_tdx(run)->setup_event_notify.ret = TDVMCALL_STATUS_INVALID_OPERAND;
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), 0);
 	ASSERT_STATUS(r.status, TDVMCALL_STATUS_INVALID_OPERAND);
-	run.tdx.nr = TDVMCALL_GET_QUOTE;	/* not this request's exit */
-	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, &run, &r), -1);
+	tdx_host_kvm_tdx(run)->nr = TDVMCALL_GET_QUOTE;	/* not this request's exit */
+	assert_int_equal(tdx_host_kvm_to_resp(&cfg48, &q, run, TDX_HOST_KVM_RUN_SIZE, &r), -1);
 	/* In-kernel kinds have no user-space shape. */
 	mk(&e, STD_MASK, 0, TDVMCALL_CPUID, 0, 0, 0, 0);
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), -1);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), -1);
 }
 
 static void test_kvm_fatal(void **state)
 {
 	struct tdx_host_exit e;
 	struct tdx_host_req q;
-	struct tdx_host_kvm_run run;
+	struct kvm_run *run = kvm_run_page();
 
 	mk(&e, STD_MASK, 0, TDVMCALL_REPORT_FATAL_ERROR, 3, 0, 0x41, 0x42);
 	for (unsigned i = TDX_GPR_RDX; i <= TDX_GPR_R9; i++)
 		if (STD_MASK & (1u << i))
 			e.gpr[i] = 0x100 + i;
 	decode_ok(&cfg48, &e, &q);
-	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, &run), 0);
-	ASSERT_EQ(run.exit_reason, TDX_HOST_KVM_EXIT_SYSTEM_EVENT);
-	ASSERT_EQ(run.system_event.type, TDX_HOST_KVM_SYSTEM_EVENT_TDX_FATAL);
-	ASSERT_EQ(run.system_event.ndata, 16);
+	assert_int_equal(tdx_host_kvm_from_req(&cfg48, &e, &q, run, TDX_HOST_KVM_RUN_SIZE), 0);
+	ASSERT_EQ(run->exit_reason, KVM_EXIT_SYSTEM_EVENT);
+	ASSERT_EQ(run->system_event.type, KVM_SYSTEM_EVENT_TDX_FATAL);
+	ASSERT_EQ(run->system_event.ndata, 16);
 	/* x86 GPR order: RAX, RCX, RDX, RBX, RSP=0, RBP=0, RSI, RDI, R8..R15. */
-	ASSERT_EQ(run.system_event.data[0], TDX_EXIT_TDCALL);
-	ASSERT_EQ(run.system_event.data[1], STD_MASK);
-	ASSERT_EQ(run.system_event.data[2], 0x100 + TDX_GPR_RDX);
-	ASSERT_EQ(run.system_event.data[3], 0x100 + TDX_GPR_RBX);
-	ASSERT_EQ(run.system_event.data[4], 0);
-	ASSERT_EQ(run.system_event.data[5], 0);
-	ASSERT_EQ(run.system_event.data[6], 0x100 + TDX_GPR_RSI);
-	ASSERT_EQ(run.system_event.data[7], 0x100 + TDX_GPR_RDI);
-	ASSERT_EQ(run.system_event.data[8], 0x100 + TDX_GPR_R8);
-	ASSERT_EQ(run.system_event.data[10], 0);
-	ASSERT_EQ(run.system_event.data[11], TDVMCALL_REPORT_FATAL_ERROR);
-	ASSERT_EQ(run.system_event.data[12], 3);
-	ASSERT_EQ(run.system_event.data[14], 0x41);
-	ASSERT_EQ(run.system_event.data[15], 0x42);
+	ASSERT_EQ(run->system_event.data[0], TDX_EXIT_TDCALL);
+	ASSERT_EQ(run->system_event.data[1], STD_MASK);
+	ASSERT_EQ(run->system_event.data[2], 0x100 + TDX_GPR_RDX);
+	ASSERT_EQ(run->system_event.data[3], 0x100 + TDX_GPR_RBX);
+	ASSERT_EQ(run->system_event.data[4], 0);
+	ASSERT_EQ(run->system_event.data[5], 0);
+	ASSERT_EQ(run->system_event.data[6], 0x100 + TDX_GPR_RSI);
+	ASSERT_EQ(run->system_event.data[7], 0x100 + TDX_GPR_RDI);
+	ASSERT_EQ(run->system_event.data[8], 0x100 + TDX_GPR_R8);
+	ASSERT_EQ(run->system_event.data[10], 0);
+	ASSERT_EQ(run->system_event.data[11], TDVMCALL_REPORT_FATAL_ERROR);
+	ASSERT_EQ(run->system_event.data[12], 3);
+	ASSERT_EQ(run->system_event.data[14], 0x41);
+	ASSERT_EQ(run->system_event.data[15], 0x42);
 }
 
 /* ---- ReportFatalError ------------------------------------------------------ */

@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "td.h"
+#include "tdxkit/l2engine.h"
+#include "test_hooks.h"
 #include "tdxkit/direct.h"
 #include "tdxkit/guest.h"
 #include "tdxkit/l1.h"
@@ -134,9 +135,19 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct tdx_l2_vm *l2vm(struct fx *f, unsigned vm)
+/* VM vm of VCPU 0 as the module keeps it (a snapshot; test_hooks.h). */
+static struct tdx_test_l2_vm l2vm(struct fx *f, unsigned vm)
 {
-	return tdx_l2_vm(&f->td->vcpus[0], vm);
+	struct tdx_test_l2_vm s;
+	assert_int_equal(tdx_test_l2_vm(f->td, 0, vm, &s), 0);
+	return s;
+}
+
+static struct tdx_test_vcpu vcpu0(struct fx *f)
+{
+	struct tdx_test_vcpu v;
+	assert_int_equal(tdx_test_vcpu(f->td, 0, &v), 0);
+	return v;
 }
 
 /* ---- layout -------------------------------------------------------------------- */
@@ -235,7 +246,7 @@ static void test_vmcs_rw_by_width(void **state)
 	ASSERT_STATUS(tdx_l1_write_vmcs64(&f->vp, TDX_L1_VTL1, 0x6400, 0xF0F0, 0xFFFF, &o64), TDX_SUCCESS);
 	ASSERT_STATUS(tdx_l1_read_vmcs64(&f->vp, TDX_L1_VTL1, 0x6400, &v64), TDX_SUCCESS);
 	ASSERT_EQ(v64, 0xF0F0);
-	ASSERT_EQ(tdx_l2_vmcs_get(l2vm(f, 2), 0x2804), 0x0606060606060606ull);
+	ASSERT_EQ(tdx_test_l2_vmcs(f->td, 0, 2, 0x2804), 0x0606060606060606ull);
 	ASSERT_EQ(tdx_l1_vmcs_field_id(TDX_L1_VTL0, 0x681E), 0x242000030000681Eull);	/* 6.6 example */
 }
 
@@ -332,8 +343,8 @@ static void test_msr_bitmap_raw_word(void **state)
 	ASSERT_EQ(bitmap_word(2, 0x105), 0xFF00FF00FF00FF00ull);
 	ASSERT_STATUS(tdx_l1_write_msr_bitmap(&f->vp, TDX_L1_VTL1, 0x105, ~0ull, 0x5A, &old), TDX_SUCCESS);
 	ASSERT_EQ(old, 0xFF00FF00FF00FF00ull);
-	ASSERT_EQ(l2vm(f, 2)->msr_bitmap[0x105], 0x5A);
-	ASSERT_EQ(l2vm(f, 1)->msr_bitmap[0x105], ~0ull);
+	ASSERT_EQ(l2vm(f, 2).msr_bitmap[0x105], 0x5A);
+	ASSERT_EQ(l2vm(f, 1).msr_bitmap[0x105], ~0ull);
 }
 
 /* ---- L2_CTLS, INVGLA, vAPIC ---------------------------------------------------- */
@@ -351,26 +362,25 @@ static void test_l2_ctls(void **state)
 	ASSERT_STATUS(tdx_l1_get_l2_ctls(&f->vp, TDX_L1_VTL1, &v), TDX_SUCCESS);
 	ASSERT_EQ(v, 0);
 	ASSERT_STATUS(tdx_l1_set_l2_ctls(&f->vp, TDX_L1_VTL1, TDX_L1_L2_CTLS_ENABLE_SHARED_EPTP, &old), TDX_SUCCESS);
-	ASSERT_EQ(f->td->vcpus[0].l2_ctls[2], 1);
-	ASSERT_EQ(f->td->vcpus[0].l2_ctls[1], 3);
+	ASSERT_EQ(vcpu0(f).l2_ctls[2], 1);
+	ASSERT_EQ(vcpu0(f).l2_ctls[1], 3);
 }
 
 static void test_invgla_single_and_list(void **state)
 {
 	struct fx *f = *state;
-	struct tdx_l2_vm *s1 = l2vm(f, 1), *s2 = l2vm(f, 2);
 
 	ASSERT_STATUS(tdx_l1_invgla(&f->vp, TDX_L1_VTL0, TDX_L1_GLA_ENTRY(0x7000000, 3)), TDX_SUCCESS);
-	ASSERT_EQ(s1->n_invgla, 3);
-	ASSERT_EQ(s1->last_invgla, 0x7002000);
-	ASSERT_EQ(s2->n_invgla, 0);
+	ASSERT_EQ(l2vm(f, 1).n_invgla, 3);
+	ASSERT_EQ(l2vm(f, 1).last_invgla, 0x7002000);
+	ASSERT_EQ(l2vm(f, 2).n_invgla, 0);
 
 	uint64_t *list = tdx_td_gpa_ptr(f->td, LIST_GPA, SZ_4K);
 	list[5] = TDX_L1_GLA_ENTRY(0x400000, 1);
 	list[6] = TDX_L1_GLA_ENTRY(0xFFFF800000000000ull, 2);
 	ASSERT_STATUS(tdx_l1_invgla_list(&f->vp, TDX_L1_VTL1, LIST_GPA, 5, 2), TDX_SUCCESS);
-	ASSERT_EQ(s2->n_invgla, 3);
-	ASSERT_EQ(s2->last_invgla, 0xFFFF800000001000ull);
+	ASSERT_EQ(l2vm(f, 2).n_invgla, 3);
+	ASSERT_EQ(l2vm(f, 2).last_invgla, 0xFFFF800000001000ull);
 	/* Non-canonical GLA: the module's status, returned. */
 	ASSERT_STATUS(tdx_l1_invgla(&f->vp, TDX_L1_VTL1, TDX_L1_GLA_ENTRY(0x0000800000000000ull, 1)),
 		      TDX_GLA_NOT_CANONICAL);
@@ -386,10 +396,10 @@ static void test_vapic_registration(void **state)
 	uint64_t v = 0;
 
 	assert_null(tdx_l1_vapic_page(&f->vp, TDX_L1_VTL1));
-	ASSERT_EQ(l2vm(f, 2)->vapic_gpa, TDX_NULL_PA);
+	ASSERT_EQ(l2vm(f, 2).vapic_gpa, TDX_TEST_NULL_PA);
 	ASSERT_STATUS(tdx_l1_register_vapic(&f->vp, TDX_L1_VTL1, page, VAPIC1), TDX_SUCCESS);
-	ASSERT_EQ(l2vm(f, 2)->vapic_gpa, VAPIC1);
-	ASSERT_EQ(l2vm(f, 1)->vapic_gpa, TDX_NULL_PA);
+	ASSERT_EQ(l2vm(f, 2).vapic_gpa, VAPIC1);
+	ASSERT_EQ(l2vm(f, 1).vapic_gpa, TDX_TEST_NULL_PA);
 	assert_ptr_equal(tdx_l1_vapic_page(&f->vp, TDX_L1_VTL1), page);
 	ASSERT_STATUS(tdx_l1_read_vmcs64(&f->vp, TDX_L1_VTL1, TDX_L1_VMCS_VIRTUAL_APIC_ADDR, &v), TDX_SUCCESS);
 	ASSERT_EQ(v, VAPIC1);
@@ -472,8 +482,8 @@ static void host_map_4k(struct tdx_td *td, uint64_t gpa)
 
 	assert_int_equal(tdx_td_page_state(td, gpa, &ps), 0);
 	if (ps.sept == TDX_SEPT_FREE)
-		ASSERT_STATUS(tdx_host_page_aug(td, gpa, TDX_PAGE_2M), TDX_SUCCESS);
-	ASSERT_STATUS(tdx_host_page_demote(td, gpa), TDX_SUCCESS);
+		ASSERT_STATUS(tdh_mem_page_aug(td, gpa, TDX_PAGE_2M), TDX_SUCCESS);
+	ASSERT_STATUS(tdh_mem_page_demote(td, gpa), TDX_SUCCESS);
 	assert_int_equal(tdx_td_page_state(td, gpa + SZ_4K, &ps), 0);
 	ASSERT_EQ(ps.level, TDX_PAGE_4K);
 	ASSERT_EQ(ps.sept, TDX_SEPT_PENDING);
@@ -668,7 +678,7 @@ static void test_enter_exit_info(void **state)
 	ASSERT_EQ(f->fake.rvi, 0x31);
 	ASSERT_EQ(f->fake.gpr[TDX_GPR_RBX], 0x103);
 	ASSERT_EQ(f->fake.vapic_gpa, VAPIC0);
-	ASSERT_EQ(l2vm(f, 1)->n_invept, 1);
+	ASSERT_EQ(l2vm(f, 1).n_invept, 1);
 	/* exit_info: the raw output registers (7.3). */
 	ASSERT_EQ(c->exit_info.rax, st);
 	ASSERT_EQ(tdx_l1_exit_reason(&c->exit_info), TDX_EXIT_CPUID);
@@ -840,8 +850,8 @@ static void test_enter_fx_state_and_tsc_deadline(void **state)
 		ASSERT_EQ(fx->xmm[3][i], 0x5C);
 	ASSERT_EQ(fx->fcw, 0x37F);
 	ASSERT_EQ(f->fake.tsc_deadline, 123456);
-	ASSERT_EQ(f->td->vcpus[0].tsc_deadline[2], 123456);
-	ASSERT_EQ(f->td->vcpus[0].tsc_deadline[1], ~0ull);
+	ASSERT_EQ(vcpu0(f).tsc_deadline[2], 123456);
+	ASSERT_EQ(vcpu0(f).tsc_deadline[1], ~0ull);
 	ASSERT_EQ(c->l2_tsc_deadline.update_deadline, 0);
 	/* Without FX switching the page is not touched. */
 	f->vp.flags |= TDX_L1_VP_NO_FX_SWITCH;

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "l2.h"
 #include "tdxkit/l2cpu.h"
 
 #define MEM (16ull << 20)
@@ -62,7 +61,7 @@ static struct tdx_l2_enter_guest_state *gs(struct tdx_td *td)
 
 /* A TD with one L2 VM in 64-bit long mode, CPL 0, identity paging; the
  * first 1 MiB accepted and RWX for VM 1; code at CODE. */
-static struct tdx_td *setup_td(const uint8_t *code, size_t n)
+static struct tdx_td *setup_td_attr(const uint8_t *code, size_t n, uint64_t attributes)
 {
 	struct tdx_td_config cfg;
 	char err[200];
@@ -70,6 +69,7 @@ static struct tdx_td *setup_td(const uint8_t *code, size_t n)
 	tdx_td_config_init(&cfg);
 	cfg.mem_size = MEM;
 	cfg.num_l2_vms = 1;
+	cfg.attributes = attributes;
 	struct tdx_td *td = tu_td_new(&cfg);
 	assert_int_equal(tdx_l2cpu_attach(td, err, sizeof(err)), 0);
 	tu_accept(td, 0, 0x40000);
@@ -95,6 +95,11 @@ static struct tdx_td *setup_td(const uint8_t *code, size_t n)
 	g->rip = CODE;
 	g->rflags = 2;
 	return td;
+}
+
+static struct tdx_td *setup_td(const uint8_t *code, size_t n)
+{
+	return setup_td_attr(code, n, TDX_ATTR_SEPT_VE_DISABLE);
 }
 
 static void teardown_td(struct tdx_td *td)
@@ -263,6 +268,144 @@ static void test_msr(void **state)
 	teardown_td(td);
 }
 
+/* ---- L2 MSR accesses L1 does not intercept (MOD tdx_td_l2_dispatcher.c,
+ * td_msr_access.c, msr_config_lookup.c): the L2 runs with L1's bitmap ORed
+ * with the TD's own, and the module's policy decides what exits. */
+
+/* L1 lets every MSR through its own bitmap. */
+static void l1_bitmap_clear(struct tdx_td *td)
+{
+	for (unsigned w = 0; w < 512; w++)
+		vp_wr(td, TDX_FIELD_ID(TDX_CTX_VCPU, TDX_VP_CLASS_MSR_BITMAPS(1), TDX_FIELD_64, w), 0);
+}
+
+/* One RDMSR (at CODE) or WRMSR (at CODE + 3) of msr with EDX:EAX = v;
+ * both are followed by HLT. Returns ENTER's RAX. */
+static uint64_t l2_msr(struct tdx_td *td, int write, uint32_t msr, uint64_t v, struct tdx_regs *r)
+{
+	gs(td)->rip = write ? CODE + 3 : CODE;
+	gs(td)->gpr[TDX_GPR_RCX] = msr;
+	gs(td)->gpr[TDX_GPR_RAX] = v & 0xFFFFFFFF;
+	gs(td)->gpr[TDX_GPR_RDX] = v >> 32;
+	return enter(td, r);
+}
+
+static const uint8_t msr_code[] = { 0x0F, 0x32, 0xF4, 0x0F, 0x30, 0xF4 };	/* rdmsr; hlt; wrmsr; hlt */
+
+static uint64_t edx_eax(struct tdx_td *td)
+{
+	return (gs(td)->gpr[TDX_GPR_RAX] & 0xFFFFFFFF) | gs(td)->gpr[TDX_GPR_RDX] << 32;
+}
+
+static void test_msr_module_policy(void **state)
+{
+	struct tdx_td *td = setup_td(msr_code, sizeof(msr_code));
+	struct tdx_regs r;
+
+	(void)state;
+	l1_bitmap_clear(td);
+	/* The module emulates: IA32_XAPIC_DISABLE_STATUS reads 1 (legacy
+	 * xAPIC disabled); IA32_ARCH_CAPABILITIES the TD's virtual value; the
+	 * L2 goes on to its HLT, RIP past the RDMSR. */
+	ASSERT_STATUS(l2_msr(td, 0, 0xBD, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(edx_eax(td), 1);
+	ASSERT_EQ(gs(td)->rip, CODE + 2);
+	/* IA32_DEBUGCTL: the VMCS value with bit 13 read as 0. */
+	vmcs_wr(td, VMCS_GUEST_DEBUGCTL, 0x3);
+	ASSERT_STATUS(l2_msr(td, 0, 0x1D9, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(edx_eax(td), 0x3);
+	/* WRMSR DEBUGCTL: reserved bit 3 -> #GP; with #GP in L1's exception
+	 * bitmap an L1 exit with reason 0, vector 13, error code 0 and the
+	 * RDMSR/WRMSR length; RIP at the WRMSR. */
+	vmcs_wr(td, VMCS_EXCEPTION_BITMAP, (1u << 18) | (1u << 13));
+	ASSERT_STATUS(l2_msr(td, 1, 0x1D9, 0x8, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 13 | (3u << 8) | (1u << 11) | (1u << 31));
+	ASSERT_EQ(r.rcx, 0);
+	ASSERT_EQ(r.r11, 2ull << 32);
+	ASSERT_EQ(gs(td)->rip, CODE + 3);
+	/* A valid write lands in the VMCS (bit 13 kept as it was). */
+	ASSERT_STATUS(l2_msr(td, 1, 0x1D9, 0x1, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(gs(td)->rip, CODE + 5);
+	ASSERT_STATUS(l2_msr(td, 0, 0x1D9, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(edx_eax(td), 0x1);
+	/* TR (bit 6) without BTS (bit 7): "#VE", which is L1's exit 32. */
+	ASSERT_STATUS(l2_msr(td, 1, 0x1D9, 0x40, &r), TDX_SUCCESS | TDX_EXIT_WRMSR);
+	ASSERT_EQ(r.r11, 2ull << 32);
+
+	/* Table actions: IA32_SGXLEPUBKEYHASH0 (0x8C) GP both ways. */
+	ASSERT_STATUS(l2_msr(td, 0, 0x8C, 0, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 13 | (3u << 8) | (1u << 11) | (1u << 31));
+	/* IA32_TSC: reads pass through (the engine's virtual TSC), writes
+	 * exit and go to L1 (VE). */
+	ASSERT_STATUS(l2_msr(td, 1, 0x10, 5, &r), TDX_SUCCESS | TDX_EXIT_WRMSR);
+	ASSERT_STATUS(l2_msr(td, 0, 0x10, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	assert_true(edx_eax(td) > 0);
+	/* Not in the module's table (IA32_FEATURE_CONTROL 0x3A): "#VE" -> L1. */
+	ASSERT_STATUS(l2_msr(td, 0, 0x3A, 0, &r), TDX_SUCCESS | TDX_EXIT_RDMSR);
+	/* Outside the bitmap ranges: L1's exit whatever the bitmaps say. */
+	ASSERT_STATUS(l2_msr(td, 0, 0x40000000, 0, &r), TDX_SUCCESS | TDX_EXIT_RDMSR);
+	/* The VMX capability MSRs are L1's only: an L2 read goes to L1. */
+	ASSERT_STATUS(l2_msr(td, 0, 0x480, 0, &r), TDX_SUCCESS | TDX_EXIT_RDMSR);
+	/* IA32_MISC_ENABLE without PERFMON: exits, PERFMON available (7) 0,
+	 * PEBS unavailable (12) 1 over the modelled platform's value (fast
+	 * strings, bit 0); its writes: "#VE" -> L1. */
+	ASSERT_STATUS(l2_msr(td, 0, 0x1A0, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(edx_eax(td), 0x1001);
+	ASSERT_STATUS(l2_msr(td, 1, 0x1A0, 0, &r), TDX_SUCCESS | TDX_EXIT_WRMSR);
+	/* IA32_XSS: a bit outside XFAM (PT, bit 8; XFAM is x87|SSE) -> #GP;
+	 * 0 is accepted and runs natively. */
+	ASSERT_STATUS(l2_msr(td, 1, 0xDA0, 1u << 8, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_STATUS(l2_msr(td, 1, 0xDA0, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(gs(td)->rip, CODE + 5);
+	/* IA32_PMC0 without ATTRIBUTES.PERFMON: exits, #GP. */
+	ASSERT_STATUS(l2_msr(td, 0, 0xC1, 0, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	/* Pass-through (FIXED_0) MSRs never reach the module: KERNEL_GS_BASE
+	 * written and read back by the engine. */
+	ASSERT_STATUS(l2_msr(td, 1, 0xC0000102u, 0x1234567890ull, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_STATUS(l2_msr(td, 0, 0xC0000102u, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(edx_eax(td), 0x1234567890ull);
+
+	/* EFER (write exits, read passes): an L2 may flip SCE and LME only;
+	 * NXE is another bit, so "#VE" -> L1; reads see the VMCS value. */
+	ASSERT_STATUS(l2_msr(td, 1, 0xC0000080u, 0x501, &r), TDX_SUCCESS | TDX_EXIT_WRMSR);
+	ASSERT_STATUS(l2_msr(td, 1, 0xC0000080u, 0xD00, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_STATUS(l2_msr(td, 0, 0xC0000080u, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(edx_eax(td), 0xD00);
+
+	/* L1's own bit wins over the module: an intercepted DEBUGCTL read is
+	 * L1's exit 31. */
+	vp_wr(td, TDX_FIELD_ID(TDX_CTX_VCPU, TDX_VP_CLASS_MSR_BITMAPS(1), TDX_FIELD_64, MSR_BM_WORD(0x1D9, 0)),
+	      1ull << (0x1D9 & 63));
+	ASSERT_STATUS(l2_msr(td, 0, 0x1D9, 0, &r), TDX_SUCCESS | TDX_EXIT_RDMSR);
+
+	/* #GP not selected by the exception bitmap: delivered through the L2's
+	 * IDT, which the engine cannot do: the TD stops with the reason. */
+	vmcs_wr(td, VMCS_EXCEPTION_BITMAP, 1u << 18);
+	gs(td)->rip = CODE;
+	gs(td)->gpr[TDX_GPR_RCX] = 0x8C;
+	const char *why = enter_refused(td);
+	assert_non_null(strstr(why, "event injection"));
+	teardown_td(td);
+}
+
+/* ATTRIBUTES.PERFMON clears the TD's bits of the performance-monitoring
+ * MSRs (MSR_BITMAP_DYN_PERFMON): IA32_PMC0 then runs natively. */
+static void test_msr_perfmon_passthrough(void **state)
+{
+	struct tdx_td *td = setup_td_attr(msr_code, sizeof(msr_code),
+					  TDX_ATTR_SEPT_VE_DISABLE | TDX_ATTR_PERFMON);
+	struct tdx_regs r;
+
+	(void)state;
+	l1_bitmap_clear(td);
+	ASSERT_STATUS(l2_msr(td, 1, 0xC1, 0x55, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_STATUS(l2_msr(td, 0, 0xC1, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	ASSERT_EQ(edx_eax(td), 0x55);
+	/* MISC_ENABLE reads also pass through with PERFMON (DYN_PERFMON). */
+	ASSERT_STATUS(l2_msr(td, 0, 0x1A0, 0, &r), TDX_SUCCESS | TDX_EXIT_HLT);
+	teardown_td(td);
+}
+
 /* TDCALL with L2_CTLS.ENABLE_TDVMCALL = 0: exit 77 to L1, length 4;
  * VMCALL: 18, length 3. */
 static void test_tdcall_vmcall(void **state)
@@ -305,7 +448,10 @@ static void test_ept_violation(void **state)
 	gs(td)->gpr[TDX_GPR_RCX] = ronly + 0x20;
 	gs(td)->gpr[TDX_GPR_RDX] = noexec + 0x30;
 	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EPT_VIOLATION);
-	ASSERT_EQ(r.rcx, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT);
+	/* SDM table 28-7: the final translation (bit 8) of a supervisor,
+	 * read/write, executable linear page (PD entries 0x83): bit 10 only. */
+	ASSERT_EQ(r.rcx, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT |
+			 TDX_EPT_QUAL_RW_LA);
 	ASSERT_EQ(r.rdx, noread + 0x18);
 	ASSERT_EQ(r.r8, noread + 0x18);
 	ASSERT_EQ(r.r13, 0);
@@ -315,7 +461,7 @@ static void test_ept_violation(void **state)
 	attr(td, noread, TDX_GPA_ATTR_R);
 	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EPT_VIOLATION);
 	ASSERT_EQ(r.rcx, TDX_EPT_QUAL_WRITE | TDX_EPT_QUAL_READABLE | TDX_EPT_QUAL_GLA_VALID |
-			 TDX_EPT_QUAL_GLA_XLAT);
+			 TDX_EPT_QUAL_GLA_XLAT | TDX_EPT_QUAL_RW_LA);
 	ASSERT_EQ(r.rdx, ronly + 0x20);
 	ASSERT_EQ(r.r8, ronly + 0x20);
 	ASSERT_EQ(gs(td)->rip, CODE + 3);
@@ -323,10 +469,47 @@ static void test_ept_violation(void **state)
 	attr(td, ronly, TDX_GPA_ATTR_R | TDX_GPA_ATTR_W);
 	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EPT_VIOLATION);
 	ASSERT_EQ(r.rcx, TDX_EPT_QUAL_FETCH | TDX_EPT_QUAL_READABLE | TDX_EPT_QUAL_WRITABLE |
-			 TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT);
+			 TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT | TDX_EPT_QUAL_RW_LA);
 	ASSERT_EQ(r.rdx, noexec + 0x30);
 	ASSERT_EQ(r.r8, noexec + 0x30);
 	ASSERT_EQ(gs(td)->rip, noexec + 0x30);
+	teardown_td(td);
+}
+
+/* Bits 11:9 follow the L2's own translation (SDM table 28-7): a read of a
+ * user, read-only 2 MiB page gives bit 9; a write to a user read/write page
+ * bits 9 and 10. (XD pages cannot be tried: Unicorn 2.0.1 drops EFER.NXE,
+ * so its walk takes XD as a reserved bit and raises #PF.) */
+static void test_ept_violation_linear_bits(void **state)
+{
+	static const uint8_t code[] = {
+		0x48, 0x8B, 0x03,		/* mov rax, [rbx] */
+		0x48, 0x89, 0x01,		/* mov [rcx], rax */
+	};
+	struct tdx_td *td = setup_td(code, sizeof(code));
+	struct tdx_regs r;
+	const uint64_t user_ro_xd = 0x200000, user_rw = 0x400000;
+
+	(void)state;
+	put64(td, PML4, PDPT | 7);	/* U/S at every level above */
+	put64(td, PDPT, PD | 7);
+	put64(td, PD + 8, user_ro_xd | 0x85);	/* P, U/S, PS; not R/W */
+	put64(td, PD + 16, user_rw | 0x87);			/* P, R/W, U/S, PS */
+	tu_accept(td, user_ro_xd, 0x1000);	/* accepted, no alias for VM 1 */
+	tu_accept(td, user_rw, 0x1000);
+	attr(td, user_rw, TDX_GPA_ATTR_R);
+	gs(td)->gpr[TDX_GPR_RBX] = user_ro_xd + 0x40;
+	gs(td)->gpr[TDX_GPR_RCX] = user_rw + 0x80;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(r.rcx, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT |
+			 TDX_EPT_QUAL_USER_LA);
+	ASSERT_EQ(r.rdx, user_ro_xd + 0x40);
+	attr(td, user_ro_xd, TDX_GPA_ATTR_R);
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(r.rcx, TDX_EPT_QUAL_WRITE | TDX_EPT_QUAL_READABLE | TDX_EPT_QUAL_GLA_VALID |
+			 TDX_EPT_QUAL_GLA_XLAT | TDX_EPT_QUAL_USER_LA | TDX_EPT_QUAL_RW_LA);
+	ASSERT_EQ(r.r8, user_rw + 0x80);
+	ASSERT_EQ(gs(td)->rip, CODE + 3);
 	teardown_td(td);
 }
 
@@ -347,7 +530,8 @@ static void test_ept_pending(void **state)
 	ASSERT_EQ(st.sept, TDX_SEPT_PENDING);
 	gs(td)->gpr[TDX_GPR_RBX] = pend + 8;
 	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EPT_VIOLATION);
-	ASSERT_EQ(r.rcx, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT);
+	ASSERT_EQ(r.rcx, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_GLA_VALID | TDX_EPT_QUAL_GLA_XLAT |
+			 TDX_EPT_QUAL_RW_LA);
 	ASSERT_EQ(r.r8, pend + 8);
 	ASSERT_EQ(r.r13, TDX_EEQ_PENDING_EPT_VIOLATION);
 	/* L1 accepts it: the read goes through. */
@@ -372,6 +556,52 @@ static void test_exception(void **state)
 	ASSERT_EQ(r.r9, 6 | (3u << 8) | (1u << 31));
 	ASSERT_EQ(r.r11, 0);
 	ASSERT_EQ(gs(td)->rip, CODE + 1);
+	teardown_td(td);
+}
+
+/* Exceptions on later entries keep their own vector: Unicorn 2.0.1 keeps
+ * the vector of an exception it raised (QEMU's old_exception) across
+ * uc_emu_start calls, so without a reset per entry a second contributory
+ * fault (#DE, #GP) would come out as #DF (SDM 6.15 table 6-5 is about
+ * nested delivery, which never happened). Vectors: SDM table 6-1. */
+static void test_exception_vectors_per_entry(void **state)
+{
+	static const uint8_t code[] = {
+		0x31, 0xC9,		/* xor ecx, ecx */
+		0xF7, 0xF1,		/* div ecx: #DE */
+		0xF7, 0xF1,		/* div ecx: #DE again */
+		0x0F, 0x0B,		/* ud2: #UD */
+		0xF7, 0xF1,		/* div ecx */
+		0x8E, 0xDB,		/* mov ds, bx: selector 0x10 beyond the GDT limit, #GP */
+	};
+	struct tdx_td *td = setup_td(code, sizeof(code));
+	struct tdx_regs r;
+
+	(void)state;
+	gs(td)->gpr[TDX_GPR_RBX] = 0x10;
+	vmcs_wr(td, VMCS_EXCEPTION_BITMAP, (1u << 18) | (1u << 0) | (1u << 6) | (1u << 8) | (1u << 13));
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 0 | (3u << 8) | (1u << 31));	/* #DE: no error code */
+	ASSERT_EQ(gs(td)->rip, CODE + 2);
+	for (unsigned i = 0; i < 3; i++) {	/* L1 resumes the L2 at the same DIV */
+		ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+		ASSERT_EQ(r.r9, 0 | (3u << 8) | (1u << 31));
+		ASSERT_EQ(gs(td)->rip, CODE + 2);
+	}
+	gs(td)->rip = CODE + 4;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 0 | (3u << 8) | (1u << 31));
+	gs(td)->rip = CODE + 6;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 6 | (3u << 8) | (1u << 31));
+	gs(td)->rip = CODE + 8;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 0 | (3u << 8) | (1u << 31));
+	/* #GP after #DE: vector 13 with an error code (the engine reports 0). */
+	gs(td)->rip = CODE + 10;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EXCEPTION_NMI);
+	ASSERT_EQ(r.r9, 13 | (3u << 8) | (1u << 11) | (1u << 31));
+	ASSERT_EQ(gs(td)->rip, CODE + 10);
 	teardown_td(td);
 }
 
@@ -539,6 +769,10 @@ int main(void)
 		cmocka_unit_test(test_ept_pending),
 		cmocka_unit_test(test_exception),
 		cmocka_unit_test(test_triple_fault),
+		cmocka_unit_test(test_exception_vectors_per_entry),
+		cmocka_unit_test(test_ept_violation_linear_bits),
+		cmocka_unit_test(test_msr_module_policy),
+		cmocka_unit_test(test_msr_perfmon_passthrough),
 		cmocka_unit_test(test_preemption),
 		cmocka_unit_test(test_refuse_modes),
 		cmocka_unit_test(test_invd_code),

@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 
 #include "testutil.h"
-#include "td.h"
+#include "test_hooks.h"
 
 #define BUF 0x10000ull		/* accepted private pages used by the tests */
 #define DATA (BUF + 0x400)	/* 64-aligned operand inside them */
@@ -55,7 +55,7 @@ static void test_build_and_mac(void **state)
 	uint8_t rd[64], h[48];
 
 	tdx_td_config_init(&cfg);
-	cfg.xfam = 0x2E7;
+	cfg.xfam = tdx_xfam_from_host();	/* whatever this CPU allows */
 	memset(cfg.mrtd, 0x11, 48);
 	memset(cfg.mrconfigid, 0x22, 48);
 	memset(cfg.mrowner, 0x33, 48);
@@ -63,7 +63,7 @@ static void test_build_and_mac(void **state)
 	struct tdx_td *td = tu_td_new(&cfg);
 	for (unsigned i = 0; i < 64; i++)
 		rd[i] = (uint8_t)(i * 3 + 1);
-	assert_int_equal(tdx_report_build(td, rd, &rep), 0);
+	assert_int_equal(tdx_test_report_build(td, rd, &rep), 0);
 
 	const uint8_t *b = (const uint8_t *)&rep;
 	ASSERT_EQ(b[0], 0x81);
@@ -87,7 +87,9 @@ static void test_build_and_mac(void **state)
 	/* The MAC is HMAC-SHA-256(key, bytes 0..223), checked independently. */
 	unsigned char mac[32];
 	size_t maclen = 0;
-	assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, td->mr.mac_key, 32,
+	uint8_t key[32], cpusvn[16];
+	tdx_test_mr_secrets(td, key, cpusvn);
+	assert_non_null(EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, 32,
 				  b, 224, mac, sizeof(mac), &maclen));
 	assert_memory_equal(b + 224, mac, 32);
 
@@ -106,8 +108,11 @@ static void test_keys_differ_per_td(void **state)
 	_Alignas(64) struct tdx_report rep;
 	uint8_t rd[64] = { 7 };
 
-	assert_memory_not_equal(a->mr.mac_key, b->mr.mac_key, 32);
-	assert_int_equal(tdx_report_build(a, rd, &rep), 0);
+	uint8_t ka[32], kb[32], sa[16], sb[16];
+	tdx_test_mr_secrets(a, ka, sa);
+	tdx_test_mr_secrets(b, kb, sb);
+	assert_memory_not_equal(ka, kb, 32);
+	assert_int_equal(tdx_test_report_build(a, rd, &rep), 0);
 	ASSERT_STATUS(tdx_report_verify_mac(a, &rep.mac), TDX_SUCCESS);
 	ASSERT_STATUS(tdx_report_verify_mac(b, &rep.mac), TDX_INVALID_REPORTMACSTRUCT);
 	tdx_td_destroy(a);
@@ -174,12 +179,32 @@ static void test_rtmr_extend_errors(void **state)
 	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND, DATA | sb, 9, 0, 0, NULL), OI_RCX);
 	/* Version 1 does not exist. */
 	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND | (1ull << 16), DATA, 0, 0, 0, NULL), OI_RAX);
+	/* MOD tdg_mr_rtmr_extend.c walks and reads the buffer before it looks
+	 * at the index: a bad index with an unaccepted buffer leaves through
+	 * the walk (here the EPT-violation TD exit of a PENDING page), not
+	 * with OPERAND_INVALID | RDX. */
+	{
+		struct tdx_regs x;
+		struct tdx_td_exit e;
+		memset(&x, 0, sizeof(x));
+		x.rax = TDG_MR_RTMR_EXTEND;
+		x.rcx = UNACCEPTED;
+		x.rdx = 9;
+		x.rip = 0x1000;
+		assert_int_equal(tdx_module_tdcall(td, 0, &x, &e, NULL), TDX_OUTCOME_TD_EXIT);
+		ASSERT_EQ(e.status, TDX_EXIT_EPT_VIOLATION);
+		ASSERT_EQ(e.gpa, UNACCEPTED);
+		ASSERT_EQ(e.exit_qual, TDX_EPT_QUAL_READ);	/* TDX_RANGE_RO walk */
+		ASSERT_EQ(x.rdx, 9);
+	}
 	/* Contention on the RTMR lock. */
-	assert_true(tdx_rtmr_trylock(td));
+	assert_true(tdx_test_rtmr_hold(td, 1));
 	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND, DATA, 0, 0, 0, NULL),
 		      TDX_OPERAND_BUSY | TDX_OPND_RTMR);
+	/* The index comes before the lock. */
+	ASSERT_STATUS(tu_leaf(td, TDG_MR_RTMR_EXTEND, DATA, 4, 0, 0, NULL), OI_RDX);
 	ASSERT_STATUS(do_report(td, REPORT, DATA, 0), TDX_OPERAND_BUSY | TDX_OPND_RTMR);
-	tdx_rtmr_unlock(td);
+	tdx_test_rtmr_hold(td, 0);
 	/* No failed call changed any RTMR. */
 	for (unsigned i = 0; i < 4; i++) {
 		assert_int_equal(tdx_td_rtmr(td, i, got), 0);
@@ -197,7 +222,7 @@ static void test_report_layout(void **state)
 
 	tdx_td_config_init(&cfg);
 	cfg.attributes |= TDX_ATTR_DEBUG;
-	cfg.xfam = 0x60207;
+	cfg.xfam = tdx_xfam_from_host();
 	memset(cfg.mrconfigid, 0x5C, 48);
 	struct tdx_td *td = td_ready(&cfg);
 	uint8_t *rd = gmem(td, DATA, 64);
@@ -230,7 +255,9 @@ static void test_report_layout(void **state)
 	ASSERT_EQ(b[3], 0);
 	for (unsigned i = 4; i < 16; i++)
 		ASSERT_EQ(b[i], 0);
-	assert_memory_equal(b + 16, td->mr.cpusvn, 16);
+	uint8_t mac_key[32], cpusvn[16];
+	tdx_test_mr_secrets(td, mac_key, cpusvn);
+	assert_memory_equal(b + 16, cpusvn, 16);
 	assert_memory_equal(b + 128, rd, 64);
 	for (unsigned i = 192; i < 224; i++)
 		ASSERT_EQ(b[i], 0);
@@ -264,7 +291,7 @@ static void test_report_shared_buffers(void **state)
 	const uint64_t shared = 0x40000;
 
 	/* REPORT takes private or shared GPAs for both buffers (9.1). */
-	ASSERT_STATUS(tdx_host_set_shared(td, shared, 0x2000, 1), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, shared, 0x2000, 1), TDX_SUCCESS);
 	uint8_t *rd = gmem(td, shared + 0x1040, 64);
 	memset(rd, 0x3D, 64);
 	ASSERT_STATUS(do_report(td, shared | sb, (shared + 0x1040) | sb, 0), TDX_SUCCESS);
@@ -272,6 +299,74 @@ static void test_report_shared_buffers(void **state)
 	ASSERT_EQ(b[0], 0x81);
 	assert_memory_equal(b + 128, rd, 64);
 	tdx_td_destroy(td);
+}
+
+/* A shared buffer the host has not mapped: the shared-EPT walk fails
+ * (MOD helpers.c check_walk_and_map_guest_side_gpa, EPT_WALK_VIOLATION):
+ * an EPT-violation TD exit with the shared GPA; the host maps the page and
+ * the TDCALL runs again. Both SEPT policies. */
+static void report_unmapped_shared(enum tdx_sept_policy pol)
+{
+	struct tdx_td_config cfg;
+	tdx_td_config_init(&cfg);
+	cfg.sept_policy = pol;
+	struct tdx_td *td = td_ready(&cfg);
+	uint64_t sb = tdx_td_shared_bit(td);
+	const uint64_t shared = 0x40000;
+	struct tdx_regs r;
+	struct tdx_td_exit e;
+
+	/* REPORTDATA shared and unmapped: exit for it (read-only walk). */
+	memset(&r, 0, sizeof(r));
+	r.rax = TDG_MR_REPORT;
+	r.rcx = REPORT;
+	r.rdx = (shared + 0x40) | sb;
+	r.rip = 0x1000;
+	assert_int_equal(tdx_module_tdcall(td, 0, &r, &e, NULL), TDX_OUTCOME_TD_EXIT);
+	ASSERT_EQ(e.status, TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(e.gpa, shared | sb);	/* bits 11:0 cleared (td_other_exits.c) */
+	ASSERT_EQ(e.exit_qual, TDX_EPT_QUAL_READ);
+	ASSERT_EQ(e.ext_exit_qual, 0);
+	ASSERT_EQ(r.rip, 0x1000);
+	/* TDREPORT shared and unmapped: the exit comes after the REPORTDATA
+	 * walk and the R8 check, for a read-write walk. */
+	r.rcx = (shared + 0x1000) | sb;
+	r.rdx = DATA;
+	assert_int_equal(tdx_module_tdcall(td, 0, &r, &e, NULL), TDX_OUTCOME_TD_EXIT);
+	ASSERT_EQ(e.gpa, (shared + 0x1000) | sb);
+	ASSERT_EQ(e.exit_qual, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE);
+	r.r8 = 1;
+	ASSERT_STATUS(tu_leaf(td, TDG_MR_REPORT, r.rcx, r.rdx, 1, 0, NULL), OI_R8);
+
+	/* Direct mode: the built-in host maps each page shared, the TDCALL
+	 * completes and the shared TDREPORT is there. */
+	ASSERT_STATUS(do_report(td, (shared + 0x1000) | sb, (shared + 0x40) | sb, 0), TDX_SUCCESS);
+	struct tdx_page_state ps;
+	assert_int_equal(tdx_td_page_state(td, shared, &ps), 0);
+	assert_true(ps.shared);
+	assert_int_equal(tdx_td_page_state(td, shared + 0x1000, &ps), 0);
+	assert_true(ps.shared);
+	const uint8_t *b = gmem(td, shared + 0x1000, 1024);
+	ASSERT_EQ(b[0], 0x81);
+	/* Beyond TD memory a shared GPA is emulated MMIO: a #VE instead. */
+	memset(&r, 0, sizeof(r));
+	r.rax = TDG_MR_REPORT;
+	r.rcx = REPORT;
+	r.rdx = (1ull << 40) | sb;
+	struct tdx_inject inj;
+	assert_int_equal(tdx_tdcall(td, 0, &r, &inj), TDX_OUTCOME_INJECT);
+	ASSERT_EQ(inj.vector, 20);
+	tdx_td_destroy(td);
+}
+
+static void test_report_unmapped_shared_2m(void **state)
+{
+	report_unmapped_shared(TDX_SEPT_POLICY_2M);
+}
+
+static void test_report_unmapped_shared_4k(void **state)
+{
+	report_unmapped_shared(TDX_SEPT_POLICY_4K);
 }
 
 static void test_report_errors(void **state)
@@ -422,7 +517,7 @@ static void test_pending_operand_module_exit(void **state)
 		if ((e.ext_exit_qual & 0xF) == TDX_EEQ_PENDING_EPT_VIOLATION)
 			break;
 		char why[200];
-		assert_int_equal(tdx_builtin_host_ept(td, &e, why, sizeof(why)), 0);
+		assert_int_equal(tdx_test_host_ept(td, &e, why, sizeof(why)), 0);
 		assert_int_equal(tdx_module_resume(td, 0, &r, &e), TDX_OUTCOME_REEXECUTE);
 	}
 	ASSERT_EQ(e.ext_exit_qual & 0xF, TDX_EEQ_PENDING_EPT_VIOLATION);
@@ -439,9 +534,11 @@ static void test_pending_operand_ve(void **state)
 	cfg.attributes &= ~TDX_ATTR_SEPT_VE_DISABLE;
 	struct tdx_td *td = td_ready(&cfg);
 
-	/* VE info: exit reason 48, the operand's GPA, read or write access. */
+	/* VE info: exit reason 48, the operand's GPA, and the access the walk
+	 * asked for: read, plus write for the TDREPORT (TDX_RANGE_RW; MOD
+	 * helpers.c check_walk_and_map_guest_side_gpa). */
 	const struct { uint64_t leaf, rcx, rdx, gpa, qual; } cases[] = {
-		{ TDG_MR_REPORT, UNACCEPTED, DATA, UNACCEPTED, TDX_EPT_QUAL_WRITE },
+		{ TDG_MR_REPORT, UNACCEPTED, DATA, UNACCEPTED, TDX_EPT_QUAL_READ | TDX_EPT_QUAL_WRITE },
 		{ TDG_MR_REPORT, REPORT, UNACCEPTED + 0x80, UNACCEPTED + 0x80, TDX_EPT_QUAL_READ },
 		{ TDG_MR_RTMR_EXTEND, UNACCEPTED + 0xC0, 1, UNACCEPTED + 0xC0, TDX_EPT_QUAL_READ },
 		{ TDG_MR_VERIFYREPORT, UNACCEPTED + 0x300, 0, UNACCEPTED + 0x300, TDX_EPT_QUAL_READ },
@@ -480,6 +577,8 @@ int main(void)
 		cmocka_unit_test(test_rtmr_extend_errors),
 		cmocka_unit_test(test_report_layout),
 		cmocka_unit_test(test_report_shared_buffers),
+		cmocka_unit_test(test_report_unmapped_shared_2m),
+		cmocka_unit_test(test_report_unmapped_shared_4k),
 		cmocka_unit_test(test_report_errors),
 		cmocka_unit_test(test_verifyreport),
 		cmocka_unit_test(test_verifyreport_errors),

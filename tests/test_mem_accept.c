@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
-#include "td.h"	/* tdx_builtin_host_ept */
+#include "test_hooks.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -92,7 +92,7 @@ static void test_4k_in_pending_2m_module_level(void **state)
 	ASSERT_EQ(e.gpa, 0x3000);
 	ASSERT_EQ(r.rax, TDG_MEM_PAGE_ACCEPT);	/* untouched */
 	ASSERT_EQ(r.rip, 0x2000);
-	assert_int_equal(tdx_builtin_host_ept(td, &e, why, sizeof(why)), 0);
+	assert_int_equal(tdx_test_host_ept(td, &e, why, sizeof(why)), 0);
 	expect_state(td, 0x3000, TDX_SEPT_PENDING, TDX_PAGE_4K);	/* demoted */
 	assert_int_equal(tdx_module_resume(td, 0, &r, &e), TDX_OUTCOME_REEXECUTE);
 	assert_int_equal(tdx_module_tdcall(td, 0, &r, &e, &inj), TDX_OUTCOME_DONE);

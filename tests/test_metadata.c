@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "metadata.h"
+#include "test_hooks.h"
 
 #define NULL_ID TDX_FIELD_ID_NULL
 #define PATTERN 0xA5A5A5A5A5A5A5A5ull
@@ -90,15 +90,17 @@ static struct tdx_td *td_with(unsigned gpaw, unsigned vcpus, unsigned l2, uint64
 
 static void test_tables_sound(void **state)
 {
-	assert_int_equal(tdx_md_table_check(&tdx_md_sys_ctx), -1);
-	assert_int_equal(tdx_md_table_check(&tdx_md_td_ctx), -1);
-	assert_int_equal(tdx_md_table_check(&tdx_md_vp_ctx), -1);
+	size_t sys_rows, td_rows, vp_rows;
+
+	assert_int_equal(tdx_test_md_table(TDX_CTX_SYS, &sys_rows), -1);
+	assert_int_equal(tdx_test_md_table(TDX_CTX_TD, &td_rows), -1);
+	assert_int_equal(tdx_test_md_table(TDX_CTX_VCPU, &vp_rows), -1);
 	/* All 65 global and 83 TD entries of 1.5.01 (Appendix A/B); the VCPU
-	 * table has all 119 entries but class 0 (the L2 VMCS / MSR-bitmap
-	 * entries are delegating rows, metadata_l2.c). */
-	assert_int_equal(tdx_md_sys_ctx.nrows, 65);
-	assert_int_equal(tdx_md_td_ctx.nrows, 83);
-	assert_int_equal(tdx_md_vp_ctx.nrows, 119);
+	 * table has all 119 TDVPS entries (the L2 VMCS / MSR-bitmap entries are
+	 * delegating rows, metadata_l2.c) and one row for the TD VMCS class. */
+	assert_int_equal(sys_rows, 65);
+	assert_int_equal(td_rows, 83);
+	assert_int_equal(vp_rows, 120);
 }
 
 /* ---- TD scope: values ---------------------------------------------------- */
@@ -112,7 +114,7 @@ static void test_td_fields_match_config(void **state)
 	cfg.num_vcpus = 4;
 	cfg.num_l2_vms = 2;
 	cfg.attributes = TDX_ATTR_SEPT_VE_DISABLE | TDX_ATTR_DEBUG;
-	cfg.xfam = 0xE7;
+	cfg.xfam = tdx_xfam_from_host();	/* a valid XFAM on any CPU */
 	cfg.config_flags = TDX_CONFIG_FLAGS_FLEXIBLE_PENDING_VE;
 	cfg.mem_size = 1ull << 24;
 	for (unsigned i = 0; i < 48; i++) {
@@ -124,7 +126,7 @@ static void test_td_fields_match_config(void **state)
 	struct tdx_td *td = tu_td_new(&cfg);
 
 	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_ATTRIBUTES), cfg.attributes);
-	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_XFAM), 0xE7);
+	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_XFAM), cfg.xfam);
 	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_MAX_VCPUS), 4);
 	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_NUM_VCPUS), 4);
 	ASSERT_EQ(vm_rd(td, TDX_FIELD_TD_NUM_L2_VMS), 2);
@@ -297,7 +299,7 @@ static void test_rcx_and_version(void **state)
 {
 	struct tdx_td *td = tu_td_new(NULL);
 	struct tdx_regs r;
-	const uint64_t rcx_bad = tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RCX);
+	const uint64_t rcx_bad = TDX_OPERAND_INVALID | TDX_OPND_RCX;
 
 	ASSERT_STATUS(call(td, 0, TDG_VM_RD, 1, TDX_FIELD_TD_ATTRIBUTES, 0, 0, &r), rcx_bad);
 	ASSERT_EQ(r.r8, 0);
@@ -318,10 +320,21 @@ static void test_rcx_and_version(void **state)
 	ASSERT_EQ(r.r8, 0x8086);
 
 	/* Versions: only TDG.VM.RD takes 1 (dispatcher, tdx-abi.md 1.2). */
-	const uint64_t rax_bad = tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RAX);
+	const uint64_t rax_bad = TDX_OPERAND_INVALID | TDX_OPND_RAX;
 	ASSERT_STATUS(call(td, 0, TDG_VM_WR | (1ull << 16), 0, TDX_FIELD_TD_NOTIFY_ENABLES, 1, 1, &r), rax_bad);
 	ASSERT_EQ(r.r8, 1);	/* leaf never ran: R8 untouched */
-	ASSERT_STATUS(call(td, 0, TDG_VM_RD | (2ull << 16), 0, TDX_FIELD_TD_ATTRIBUTES, 0, 0, NULL), rax_bad);
+	/* TDG.VM.RD takes every version past the dispatcher (MOD td_call()) and
+	 * presets RDX = -1 (version > 0) and R8 = 0 before refusing 2..255
+	 * (MOD tdg_vm_rd_wr.c). */
+	for (uint64_t v = 2; v < 256; v += 253) {
+		ASSERT_STATUS(call(td, 0, TDG_VM_RD | (v << 16), 0, TDX_FIELD_TD_ATTRIBUTES, 9, 0, &r), rax_bad);
+		ASSERT_EQ(r.rdx, NULL_ID);
+		ASSERT_EQ(r.r8, 0);
+	}
+	/* Reserved RAX bits: refused by the dispatcher, nothing preset. */
+	ASSERT_STATUS(call(td, 0, TDG_VM_RD | (1ull << 24), 0, TDX_FIELD_TD_ATTRIBUTES, 9, 0, &r), rax_bad);
+	ASSERT_EQ(r.rdx, TDX_FIELD_TD_ATTRIBUTES);
+	ASSERT_EQ(r.r8, 9);
 	ASSERT_STATUS(call(td, 0, TDG_VP_RD | (1ull << 16), 0, TDX_FIELD_VP_VCPU_INDEX, 0, 0, NULL), rax_bad);
 	ASSERT_STATUS(call(td, 0, TDG_VP_WR | (1ull << 16), 0, TDX_FIELD_VP_VCPU_INDEX, 0, 0, NULL), rax_bad);
 	ASSERT_STATUS(call(td, 0, TDG_SYS_RD | (1ull << 16), 0, F_SYS_VENDOR_ID, 0, 0, NULL), rax_bad);
@@ -537,9 +550,10 @@ static void test_cpuid_ve_consistency(void **state)
 	ASSERT_EQ(r.r8, 0);
 	ASSERT_STATUS(call(td, 0, TDG_VP_WR, 0, TDX_FIELD_VP_CPUID_USER_VE, 0, 0xFF, &r), TDX_SUCCESS);
 	ASSERT_EQ(r.r8, 1);
-	const struct tdx_vcpu *v = &td->vcpus[0];
-	ASSERT_EQ(v->cpuid_supervisor_ve, 0xFF);
-	ASSERT_EQ(v->cpuid_user_ve, 0);
+	struct tdx_test_vcpu v;
+	assert_int_equal(tdx_test_vcpu(td, 0, &v), 0);
+	ASSERT_EQ(v.cpuid_supervisor_ve, 0xFF);
+	ASSERT_EQ(v.cpuid_user_ve, 0);
 	ASSERT_EQ(vp_rd(td, 0, TDX_FIELD_VP_CPUID_SUPERVISOR_VE), 0xFF);
 	tdx_td_destroy(td);
 }
@@ -591,6 +605,74 @@ static void test_l2_ctls_tsc_deadline(void **state)
 	tdx_td_destroy(td);
 }
 
+/* Classes a guest may name but never access, checked as the module checks
+ * them before it finds the guest masks 0. */
+#define F_CPUID(code) (0x9410000300000000ull | (code))
+#define CPUID_CODE(leaf, sub) ((((leaf) & 0x7F) << 9) | (((leaf) >> 31) << 16) | \
+			       ((sub) == ~0u ? 0x100u : ((sub) & 0x7F) << 1))
+static void test_hidden_classes(void **state)
+{
+	struct tdx_td *td = td_with(48, 1, 0, TDX_ATTR_SEPT_VE_DISABLE, 0);
+	struct tdx_regs r;
+	const uint64_t incorrect = TDX_METADATA_FIELD_ID_INCORRECT;
+	const uint64_t not_rd = TDX_METADATA_FIELD_NOT_READABLE, not_wr = TDX_METADATA_FIELD_NOT_WRITABLE;
+
+	/* CPUID_VALUES: tdx_api_defs.h cpuid_field_code (element 0, subleaf
+	 * 7:1, SUBLEAF_NA 8, leaf 15:9, leaf bit 31 at 16, 23:17 reserved);
+	 * metadata_td.c md_td_get_element(): reserved bits, then the
+	 * leaf/subleaf among cpuid_configurations.c cpuid_lookup, both
+	 * FIELD_ID_INCORRECT; then the zero guest mask. */
+	static const struct { uint32_t code; uint64_t st; } cpuid[] = {
+		{ CPUID_CODE(0u, ~0u), not_rd },	/* leaf 0 */
+		{ CPUID_CODE(0u, ~0u) | 1, not_rd },	/* element 1 */
+		{ CPUID_CODE(1u, 3u), not_rd },		/* leaf 1 has no subleaves: any matches */
+		{ CPUID_CODE(4u, 4u), not_rd },		/* leaf 4 subleaves 0..4 */
+		{ CPUID_CODE(4u, 5u), incorrect },
+		{ CPUID_CODE(4u, ~0u), incorrect },	/* leaf 4 is only known per subleaf */
+		{ CPUID_CODE(2u, ~0u), incorrect },	/* leaf 2: not virtualized */
+		{ CPUID_CODE(0x80000008u, ~0u), not_rd },
+		{ CPUID_CODE(0x80000002u, ~0u), incorrect },
+		{ CPUID_CODE(0x23u, 3u), not_rd },
+		{ CPUID_CODE(0u, ~0u) | 1u << 17, incorrect },	/* reserved bit 17 */
+		{ CPUID_CODE(0u, ~0u) | 1u << 23, incorrect },
+	};
+	for (unsigned i = 0; i < sizeof(cpuid) / sizeof(cpuid[0]); i++) {
+		ASSERT_STATUS(call(td, 0, VM_RD_V1, 0, F_CPUID(cpuid[i].code), 0, 0, &r), cpuid[i].st);
+		ASSERT_EQ(r.rdx, NULL_ID);
+		ASSERT_EQ(r.r8, 0);
+		ASSERT_STATUS(call(td, 0, TDG_VM_WR, 0, F_CPUID(cpuid[i].code), 0, ~0ull, &r),
+			      cpuid[i].st == not_rd ? not_wr : incorrect);
+	}
+	/* Bits 31:24 fail md_check_as_single_element_id() first. */
+	ASSERT_STATUS(call(td, 0, TDG_VM_RD, 0, F_CPUID(1u << 24), 0, 0, NULL), incorrect);
+
+	/* TD VMCS (VCPU class 0): td_vmcs_fields_lookup.c entries (INC_SIZE,
+	 * step 2); metadata_vp.c md_vp_get_element() refuses the "high" access
+	 * type and codes outside the table, else the zero guest mask. */
+	static const struct { uint32_t code; uint64_t st; } vmcs[] = {
+		{ 0x0000, not_rd },	/* VPID */
+		{ 0x6800, not_rd },	/* guest CR0 */
+		{ 0x6801, incorrect },	/* its high half */
+		{ 0x2002, not_rd },	/* I/O bitmap B: second field of a 2-field entry */
+		{ 0x2003, incorrect },
+		{ 0x2004, not_rd },	/* MSR-bitmap address, the next entry */
+		{ 0x0001, incorrect },	/* odd: high half even of a 16-bit field's slot */
+		{ 0x7000, incorrect },
+	};
+	for (unsigned i = 0; i < sizeof(vmcs) / sizeof(vmcs[0]); i++) {
+		uint64_t id = 0x0020000300000000ull | vmcs[i].code;
+		ASSERT_STATUS(call(td, 0, TDG_VP_RD, 0, id, 0, 0, &r), vmcs[i].st);
+		ASSERT_EQ(r.rdx, NULL_ID);
+		ASSERT_STATUS(call(td, 0, TDG_VP_WR, 0, id, 0, ~0ull, NULL),
+			      vmcs[i].st == not_rd ? not_wr : incorrect);
+	}
+	/* Neither class is on the next-field chain: the VCPU chain still starts
+	 * at the first readable TDVPS field. */
+	ASSERT_STATUS(call(td, 0, TDG_VP_RD, 0, NULL_ID, 0, 0, &r), TDX_METADATA_FIRST_FIELD_ID_IN_CONTEXT);
+	ASSERT_EQ(r.rdx, TDX_FIELD_VP_VCPU_INDEX);
+	tdx_td_destroy(td);
+}
+
 /* Per-VCPU state stays per VCPU. */
 static void test_cpuid_control_per_vcpu(void **state)
 {
@@ -625,6 +707,7 @@ int main(void)
 		cmocka_unit_test(test_cpuid_ve_consistency),
 		cmocka_unit_test(test_l2_ctls_tsc_deadline),
 		cmocka_unit_test(test_cpuid_control_per_vcpu),
+		cmocka_unit_test(test_hidden_classes),
 	};
 	return TU_RUN_GROUP(tests, NULL, NULL);
 }

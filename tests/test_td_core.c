@@ -24,6 +24,69 @@ static void test_config_rejected(void **state)
 	assert_null(tdx_td_create(&cfg, err, sizeof(err)));
 }
 
+/* TD_PARAMS rules of TDH.MNG.INIT in module 1.5.01: ATTRIBUTES within
+ * TDX_ATTRIBUTES_FIXED0 = DEBUG | SEPT_VE_DISABLE | MIGRATABLE | PKS |
+ * PERFMON (td_control_structures.h), a MIGRATABLE TD neither DEBUG nor
+ * PERFMON (helpers.c verify_td_attributes); XFAM within TDX_XFAM_FIXED0
+ * 0x6DBE7 and the CPU's support, with TDX_XFAM_FIXED1 0x3 and the pair
+ * rules of helpers.c check_xfam; CONFIG_FLAGS within bits 2:0. */
+static void test_td_params_rules(void **state)
+{
+	static const struct { uint64_t attributes, xfam, flags; const char *why; } bad[] = {
+		{ 1ull << 27, 3, 0, "ATTRIBUTES" },	/* LASS: not yet in 1.5.01 */
+		{ 1ull << 31, 3, 0, "ATTRIBUTES" },	/* KL */
+		{ 1ull << 62, 3, 0, "ATTRIBUTES" },	/* TPA */
+		{ TDX_ATTR_MIGRATABLE | TDX_ATTR_DEBUG, 3, 0, "MIGRATABLE" },
+		{ TDX_ATTR_MIGRATABLE | TDX_ATTR_PERFMON, 3, 0, "MIGRATABLE" },
+		{ 0, 1, 0, "XFAM" },			/* SSE missing */
+		{ 0, 2, 0, "XFAM" },			/* x87 missing */
+		{ 0, 0x1B, 0, "XFAM" },			/* MPX bits 4:3 */
+		{ 0, 0x403, 0, "XFAM" },		/* PASID, bit 10 */
+		{ 0, 0xE3, 0, "XFAM" },			/* AVX-512 without AVX */
+		{ 0, 0x27, 0, "XFAM" },			/* only the AVX-512 k-mask */
+		{ 0, 0x803, 0, "XFAM" },		/* CET_U without CET_S */
+		{ 0, 0x20003, 0, "XFAM" },		/* AMX XTILECFG alone */
+		{ 0, 3, 1ull << 3, "CONFIG_FLAGS" },
+	};
+	struct tdx_td_config cfg;
+	char err[256];
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		tdx_td_config_init(&cfg);
+		cfg.attributes = bad[i].attributes;
+		cfg.xfam = bad[i].xfam;
+		cfg.config_flags = bad[i].flags;
+		err[0] = 0;
+		assert_int_equal(tdx_td_config_check(&cfg, err, sizeof(err)), -1);
+		if (!strstr(err, bad[i].why))
+			fail_msg("case %u: '%s' does not name %s", i, err, bad[i].why);
+		assert_null(strchr(err, '\n'));
+		assert_null(tdx_td_create(&cfg, NULL, 0));
+	}
+	/* Allowed: each ATTRIBUTES bit alone, a migratable TD, NO_RBP_MOD and
+	 * FLEXIBLE_PENDING_VE, and the XFAM a host derives from its XCR0. */
+	static const uint64_t good_attr[] = {
+		0, TDX_ATTR_DEBUG, TDX_ATTR_SEPT_VE_DISABLE, TDX_ATTR_PKS, TDX_ATTR_PERFMON,
+		TDX_ATTR_MIGRATABLE | TDX_ATTR_SEPT_VE_DISABLE,
+	};
+	for (unsigned i = 0; i < sizeof(good_attr) / sizeof(good_attr[0]); i++) {
+		tdx_td_config_init(&cfg);
+		cfg.attributes = good_attr[i];
+		cfg.config_flags = TDX_CONFIG_FLAGS_NO_RBP_MOD | TDX_CONFIG_FLAGS_FLEXIBLE_PENDING_VE;
+		cfg.xfam = tdx_xfam_from_host();
+		if (tdx_td_config_check(&cfg, err, sizeof(err)))
+			fail_msg("attributes 0x%llx: %s", (unsigned long long)good_attr[i], err);
+	}
+	uint64_t x = tdx_xfam_from_host();
+	ASSERT_EQ(x & 3, 3);
+	ASSERT_EQ(x & ~0x6DBE7ull, 0);
+	struct tdx_td *td = tu_td_new(&cfg);
+	struct tdx_regs r;
+	ASSERT_STATUS(tu_leaf(td, TDG_VM_RD, 0, TDX_FIELD_TD_XFAM, 0, 0, &r), TDX_SUCCESS);
+	ASSERT_EQ(r.r8, x);
+	tdx_td_destroy(td);
+}
+
 static void test_vp_info(void **state)
 {
 	struct tdx_td_config cfg;
@@ -189,6 +252,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_rejected),
+		cmocka_unit_test(test_td_params_rules),
 		cmocka_unit_test(test_vp_info),
 		cmocka_unit_test(test_bad_rax),
 		cmocka_unit_test(test_veinfo_empty_and_cpuidve),

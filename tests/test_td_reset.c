@@ -61,11 +61,11 @@ static void change_everything(struct tdx_td *td, unsigned l2)
 			      TDX_SUCCESS);
 	else
 		tu_accept(td, 0x200000, 0x4000);
-	ASSERT_STATUS(tdx_host_page_remove(td, 0xF000, TDX_PAGE_4K), TDX_SUCCESS);	/* FREE */
+	ASSERT_STATUS(tdh_mem_page_remove(td, 0xF000, TDX_PAGE_4K), TDX_SUCCESS);	/* FREE */
 	memset(w.private_base + 0x1000, 0xAB, 0x1000);	/* guest writes */
 	memset(w.private_base + 0x200000, 0xAC, 64);
 	memset(tdx_td_gpa_ptr(td, 0x400000, 0x1000), 0xCD, 0x1000);	/* host writes */
-	ASSERT_STATUS(tdx_host_set_shared(td, 0x600000, 0x2000, 1), TDX_SUCCESS);
+	ASSERT_STATUS(tdx_td_set_shared(td, 0x600000, 0x2000, 1), TDX_SUCCESS);
 	memset(w.shared_base + 0x600000, 0xEF, 0x2000);
 
 	/* Measurement and metadata. */
@@ -257,7 +257,7 @@ static void test_reset_window_writes_only(void **state)
 		uint64_t a = 0x100000 * (uint64_t)(round + 1);	/* a new place each round */
 		tu_accept(td, a, 0x2000);
 		memset(w.private_base + a, 0x5A, 0x2000);
-		ASSERT_STATUS(tdx_host_set_shared(td, a + 0x300000, 0x1000, 1), TDX_SUCCESS);
+		ASSERT_STATUS(tdx_td_set_shared(td, a + 0x300000, 0x1000, 1), TDX_SUCCESS);
 		memset(w.shared_base + a + 0x300000, 0xA5, 0x1000);
 		if (tdx_td_reset(td, err, sizeof(err)))
 			fail_msg("tdx_td_reset: %s", err);

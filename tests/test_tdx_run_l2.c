@@ -25,7 +25,8 @@ static const char *const story[] = {
 	"paravisor: VTL0 HLT at RIP 0x110023\n",
 	"paravisor: VTL1 CPUID 0x1 -> eax 0x0\n",
 	"paravisor: VTL1 RDMSR 0x10 -> 0xf4240\n",
-	"paravisor: VTL1 EPT violation GPA 0x130000 qual 0x18a -> grant write\n",
+	/* qual: write, readable, GLA valid + translation, R/W linear page (SDM table 28-7) */
+	"paravisor: VTL1 EPT violation GPA 0x130000 qual 0x58a -> grant write\n",
 	"paravisor: VTL1 HLT at RIP 0x111016\n",
 	"paravisor: data page now 0x00001201 (VTL0 stored 0x1234, VTL1 set the low byte to 1)\n",
 };

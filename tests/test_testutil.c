@@ -14,11 +14,12 @@
 #define PROBE TDXKIT_BUILD_DIR "/tests/tu_probe"
 
 /* The probe with TU_PROBE = mode (NULL: unset) and TU_COUNTS_DIR = dir
- * (NULL: unset, so the outer make test's totals never see the probe). */
+ * (NULL: unset, so the outer make test's totals never see the probe), and
+ * without this test's TU_NAME. */
 static int run_probe(struct tu_proc *p, const char *mode, const char *dir)
 {
 	char m[64], d[512];
-	const char *env[3] = { "TU_PROBE", "TU_COUNTS_DIR", NULL };
+	const char *env[4] = { "TU_PROBE", "TU_COUNTS_DIR", "TU_NAME", NULL };	/* unset */
 
 	if (mode) {
 		snprintf(m, sizeof(m), "TU_PROBE=%s", mode);

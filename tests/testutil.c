@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -34,7 +35,8 @@ int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
 		skipped = n - (size_t)failed;
 	if (dir && *dir) {
 		char path[4096];
-		snprintf(path, sizeof(path), "%s/%s", dir, program_invocation_short_name);
+		const char *who = getenv("TU_NAME");	/* the CTest name: one program may be two tests */
+		snprintf(path, sizeof(path), "%s/%s", dir, who && *who ? who : program_invocation_short_name);
 		FILE *f = fopen(path, "w");
 		if (!f || fprintf(f, "%zu %zu %zu %d\n", n, n - (size_t)failed - skipped, skipped,
 				  failed) < 0 || fclose(f)) {
@@ -154,11 +156,8 @@ void tu_proc_free(struct tu_proc *p)
 	p->out = p->err = NULL;
 }
 
-int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_proc *p)
+static pid_t spawn(const char *const argv[], const char *const envp_extra[], int ofd, int efd)
 {
-	int ofd = tmpfd(), efd = tmpfd();
-
-	tu_proc_free(p);
 	fflush(NULL);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
@@ -187,7 +186,57 @@ int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_p
 		execv(argv[0], (char *const *)argv);
 		_exit(99);
 	}
+	return pid;
+}
+
+int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_proc *p)
+{
+	int ofd = tmpfd(), efd = tmpfd();
+
+	tu_proc_free(p);
+	pid_t pid = spawn(argv, envp_extra, ofd, efd);
 	assert_int_equal(waitpid(pid, &p->status, 0), pid);
+	p->out = slurp(ofd);
+	p->err = slurp(efd);
+	return p->status;
+}
+
+static unsigned ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (unsigned)((t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+int tu_run_timed(const char *const argv[], const char *const envp_extra[], int sig,
+		 unsigned after_ms, unsigned limit_ms, struct tu_proc *p)
+{
+	int ofd = tmpfd(), efd = tmpfd(), sent = 0;
+	struct timespec t0;
+
+	tu_proc_free(p);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t pid = spawn(argv, envp_extra, ofd, efd);
+	for (;;) {
+		pid_t w = waitpid(pid, &p->status, WNOHANG);
+		assert_true(w >= 0);
+		if (w == pid)
+			break;
+		unsigned ms = ms_since(&t0);
+		if (sig && !sent && ms >= after_ms) {
+			kill(pid, sig);
+			sent = 1;
+		}
+		if (ms >= limit_ms) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &p->status, 0);
+			p->out = slurp(ofd);
+			p->err = slurp(efd);
+			tu_proc_dump(p);
+			fail_msg("%s still ran after %u ms: killed", argv[0], limit_ms);
+		}
+		nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+	}
 	p->out = slurp(ofd);
 	p->err = slurp(efd);
 	return p->status;
@@ -226,6 +275,20 @@ void tu_expect(const struct tu_proc *p, int code, const char *text, const char *
 	}
 }
 
+void tu_expect_killed(const struct tu_proc *p, int sig)
+{
+	const char *e = getenv("TDXKIT_RUN_ENGINE");
+	char line[64];
+
+	if (!e || strcmp(e, "isolated")) {
+		tu_expect_signal(p, sig);
+		return;
+	}
+	/* tdx-run traced it: the line, then the shell's convention. */
+	snprintf(line, sizeof(line), "was killed by signal %d (", sig);
+	tu_expect(p, 128 + sig, p->err, line);
+}
+
 void tu_expect_signal(const struct tu_proc *p, int sig)
 {
 	if (!WIFSIGNALED(p->status) || WTERMSIG(p->status) != sig) {
@@ -255,6 +318,18 @@ int tu_count_lines(const char *s)
 	int n = 0;
 	for (; *s; s++)
 		n += *s == '\n';
+	return n;
+}
+
+int tu_count_lines_with(const char *s, const char *needle)
+{
+	int n = 0;
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		n += memmem(s, len, needle, strlen(needle)) != NULL;
+		s += len + (nl != NULL);
+	}
 	return n;
 }
 

@@ -20,7 +20,7 @@
  * passed, 77 (CTest's SKIP_RETURN_CODE, tests/CMakeLists.txt) when some
  * skipped and none failed, 1 when any failed. With TU_COUNTS_DIR set it
  * also writes "run passed skipped failed" to TU_COUNTS_DIR/<program>
- * (make test sums them: scripts/test-counts.sh). */
+ * (or TU_COUNTS_DIR/$TU_NAME; make test sums them: scripts/test-counts.sh). */
 int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
 		 CMFixtureFunction setup, CMFixtureFunction teardown);
 #define TU_RUN_GROUP(tests, setup, teardown) \
@@ -99,6 +99,11 @@ int tu_run(const char *const argv[], const char *const envp_extra[], struct tu_p
 /* tu_run with one variable set to value, or unset when value is NULL. */
 int tu_run_with(struct tu_proc *p, const char *name, const char *value, const char *const argv[]);
 void tu_proc_free(struct tu_proc *p);
+/* tu_run, with `sig` sent to the program `after_ms` after its start (sig
+ * 0: none); a program still running after `limit_ms` is killed and the
+ * test fails (a hang is a failure, not a CTest timeout). */
+int tu_run_timed(const char *const argv[], const char *const envp_extra[], int sig,
+		 unsigned after_ms, unsigned limit_ms, struct tu_proc *p);
 
 #define TU_RUN(p, ...) tu_run((const char *const[]){ __VA_ARGS__, NULL }, NULL, p)
 #define TU_RUN_WITH(p, name, value, ...) \
@@ -110,11 +115,17 @@ void tu_expect_exit(const struct tu_proc *p, int code);
 /* Exit status `code` and `needle` in `text`, checked together. */
 void tu_expect(const struct tu_proc *p, int code, const char *text, const char *needle);
 void tu_expect_signal(const struct tu_proc *p, int sig);
+/* A tdx-run whose program a signal killed: under the preload engine tdx-run
+ * is the program and dies of it; under the isolated engine (the test's
+ * TDXKIT_RUN_ENGINE=isolated) it says so in a line and exits 128 + sig. */
+void tu_expect_killed(const struct tu_proc *p, int sig);
 void tu_expect_has(const struct tu_proc *p, const char *text, const char *needle);
 void tu_expect_lacks(const struct tu_proc *p, const char *text, const char *needle);
 /* `text` is exactly one line, starting with `prefix`. */
 void tu_expect_one_line(const struct tu_proc *p, const char *text, const char *prefix);
 int tu_count_lines(const char *s);
+/* Lines of s that contain needle (a trace's per-VCPU lines: "[vcpu"). */
+int tu_count_lines_with(const char *s, const char *needle);
 
 /* Runs fn(arg) in a forked child (SIGILL, SIGSEGV at SIG_DFL, as in a program
  * without cmocka; stdout flushed before the child's _exit(0)) with stdout and

@@ -279,12 +279,17 @@ static void usage(FILE *out)
 	fprintf(out, "usage: %s COMMAND ARG (numbers: decimal or 0x-hex)\n", prog);
 	for (size_t i = 0; i < NR_CMDS; i++)
 		fprintf(out, "  %s %-16s %s\n", prog, cmds[i].name, cmds[i].help);
+	fprintf(out, "  %s --version\n", prog);
 }
 
 int main(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
+		return 0;
+	}
+	if (argc == 2 && !strcmp(argv[1], "--version")) {
+		printf("%s (tdxkit) %s\n", prog, TDXKIT_VERSION_STRING);
 		return 0;
 	}
 	if (argc < 2) {

@@ -30,8 +30,8 @@ extern "C" {
 
 /* Route this thread's TDCALLs to `vcpu` of `td` (NULL detaches). The model
  * is not thread-safe: threads attached to one TD must not call at once. */
-void tdx_direct_attach(struct tdx_td *td, unsigned vcpu);
-struct tdx_td *tdx_direct_td(void);	/* this thread's TD, or NULL */
+TDXKIT_API void tdx_direct_attach(struct tdx_td *td, unsigned vcpu);
+TDXKIT_API struct tdx_td *tdx_direct_td(void);	/* this thread's TD, or NULL */
 
 /*
  * Optional fault handler (per thread). `o` is INJECT or TD_DEAD (inj is
@@ -43,11 +43,11 @@ struct tdx_td *tdx_direct_td(void);	/* this thread's TD, or NULL */
  */
 typedef void (*tdx_direct_fault_fn)(void *ctx, enum tdx_tdcall_outcome o, uint64_t leaf,
 				    const struct tdx_inject *inj, const char *reason);
-void tdx_direct_set_fault_handler(tdx_direct_fault_fn fn, void *ctx);
+TDXKIT_API void tdx_direct_set_fault_handler(tdx_direct_fault_fn fn, void *ctx);
 
-/* Entry from the guest library's assembly (src/guest/direct_trap.S): one
+/* Entry from the guest library's assembly (direct transport): one
  * TDCALL on the whole register file. Not for other callers. */
-void tdx_direct_tdcall(struct tdx_regs *regs);
+TDXKIT_API void tdx_direct_tdcall(struct tdx_regs *regs);
 
 #ifdef __cplusplus
 }

@@ -4,10 +4,10 @@
  * <stddef.h> and <stdbool.h> only, no libc.
  *
  * Two levels, as the review of the first Linux helpers argues (seed 003):
- *   tdx_tdvmcall*()  the assembly primitive (src/guest/tdvmcall.S): inputs
+ *   tdx_tdvmcall*()  the assembly primitive: inputs
  *                    in argument registers, an expose mask per service, no
  *                    caller-filled register struct.
- *   tdx_ghci_*()     one C function per service (src/guest/ghci_*.c).
+ *   tdx_ghci_*()     one C function per service.
  *
  * What every service guarantees (tdx-abi.md 3.1-3.2):
  *   - The host sees exactly the registers of that service's mask below
@@ -26,7 +26,7 @@
  *   - Outputs through pointers are written on SUCCESS and set to 0
  *     otherwise, so a caller never reads stale or host-chosen data.
  *   - Arguments the GHCI forbids (bad size, vector < 32, KVM nr 0) are
- *     refused with TDVMCALL_STATUS_INVALID_OPERAND without any TDVMCALL.
+ *     refused with TDXKIT_TDVMCALL_STATUS_INVALID_OPERAND without any TDVMCALL.
  */
 #ifndef TDXKIT_GHCI_H
 #define TDXKIT_GHCI_H
@@ -42,7 +42,7 @@ extern "C" {
 
 /* ---- expose masks (RCX GPR_SELECT, tdx-abi.md 3.1), one per service ----
  * Exactly the input and output registers of 3.4, plus R10 and R11. */
-#define TDX_GHCI_EXPOSE(reg)	(1u << TDX_GPR_##reg)
+#define TDX_GHCI_EXPOSE(reg)	(1u << TDXKIT_GPR_##reg)
 #define TDX_GHCI_R10_R11	(TDX_GHCI_EXPOSE(R10) | TDX_GHCI_EXPOSE(R11))
 #define TDX_GHCI_R10_R12	(TDX_GHCI_R10_R11 | TDX_GHCI_EXPOSE(R12))
 #define TDX_GHCI_R10_R13	(TDX_GHCI_R10_R12 | TDX_GHCI_EXPOSE(R13))
@@ -68,7 +68,7 @@ extern "C" {
 	TDX_GHCI_EXPOSE(RDI) | TDX_GHCI_EXPOSE(RSI) | TDX_GHCI_EXPOSE(R8) |	\
 	TDX_GHCI_EXPOSE(R9) | TDX_GHCI_EXPOSE(RDX))
 
-/* ---- the primitive (src/guest/tdvmcall.S) --------------------------------
+/* ---- the primitive (assembly) ---------------------------------------------
  * RAX = 0 (TDG.VP.VMCALL), RCX = mask | R10 | R11, R10 = r10 (0 = standard
  * call, else vendor-defined), R11 = r11 (sub-function), R12-R15 = r12-r15
  * each loaded only if its bit is in `mask` (pass 0 for an exposed register
@@ -81,7 +81,7 @@ extern "C" {
 struct tdx_tdvmcall_out {
 	uint64_t r11, r12, r13, r14, r15;
 };
-uint64_t tdx_tdvmcall(uint64_t r10, uint64_t r11, uint64_t r12, uint64_t r13,
+TDXKIT_API uint64_t tdx_tdvmcall(uint64_t r10, uint64_t r11, uint64_t r12, uint64_t r13,
 		      uint64_t r14, uint64_t r15, uint64_t mask,
 		      struct tdx_tdvmcall_out *out);
 
@@ -89,7 +89,7 @@ uint64_t tdx_tdvmcall(uint64_t r10, uint64_t r11, uint64_t r12, uint64_t r13,
  * msg[0..7] in R14, R15, RBX, RDI, RSI, R8, R9, RDX; mask
  * TDX_GHCI_MASK_REPORT_FATAL_ERROR. Returns the TDCALL status (RAX), not
  * R10, and does not panic: it is what the panic hook itself uses. */
-uint64_t tdx_tdvmcall_fatal(uint64_t r12, uint64_t r13, const uint64_t msg[8]);
+TDXKIT_API uint64_t tdx_tdvmcall_fatal(uint64_t r12, uint64_t r13, const uint64_t msg[8]);
 
 /* ---- services (tdx-abi.md 3.4) ---------------------------------------- */
 
@@ -98,32 +98,32 @@ uint64_t tdx_tdvmcall_fatal(uint64_t r12, uint64_t r13, const uint64_t msg[8]);
 struct tdx_ghci_cpuid {
 	uint32_t eax, ebx, ecx, edx;
 };
-uint64_t tdx_ghci_cpuid(uint32_t leaf, uint32_t subleaf, struct tdx_ghci_cpuid *out);
+TDXKIT_API uint64_t tdx_ghci_cpuid(uint32_t leaf, uint32_t subleaf, struct tdx_ghci_cpuid *out);
 
 /* Instruction.HLT: R12 = 1 when the guest has interrupts blocked
  * (RFLAGS.IF = 0), so the host does not wait for a wake-up it cannot
  * deliver. */
-uint64_t tdx_ghci_hlt(bool irqs_blocked);
+TDXKIT_API uint64_t tdx_ghci_hlt(bool irqs_blocked);
 
 /* Instruction.IO, size 1, 2 or 4 (else INVALID_OPERAND, no call).
  * IN: *val = the low `size` bytes of R11 on SUCCESS (garbage the host put
  * above is dropped), 0 otherwise. OUT: R15 = the low `size` bytes of val.
  * To emulate IN into EAX/AX/AL, merge with tdx_ghci_merge(). */
-uint64_t tdx_ghci_io_in(uint16_t port, unsigned size, uint32_t *val);
-uint64_t tdx_ghci_io_out(uint16_t port, unsigned size, uint32_t val);
+TDXKIT_API uint64_t tdx_ghci_io_in(uint16_t port, unsigned size, uint32_t *val);
+TDXKIT_API uint64_t tdx_ghci_io_out(uint16_t port, unsigned size, uint32_t val);
 
 /* Instruction.RDMSR / WRMSR (R12 = index, R13 = EDX:EAX). An MSR the host
  * refuses comes back as INVALID_OPERAND: returned, the caller injects #GP.
  * RDMSR: *val = R11 on SUCCESS, 0 otherwise. */
-uint64_t tdx_ghci_rdmsr(uint32_t msr, uint64_t *val);
-uint64_t tdx_ghci_wrmsr(uint32_t msr, uint64_t val);
+TDXKIT_API uint64_t tdx_ghci_rdmsr(uint32_t msr, uint64_t *val);
+TDXKIT_API uint64_t tdx_ghci_wrmsr(uint32_t msr, uint64_t val);
 
 /* #VE.RequestMMIO on a *shared* GPA (the host refuses private ones), size
  * 1, 2, 4 or 8; an access crossing a 4 KiB page is refused like Linux does
  * (INVALID_OPERAND, no call). Read: *val = low `size` bytes of R11 on
  * SUCCESS, else 0. Write: R15 = low `size` bytes of val. */
-uint64_t tdx_ghci_mmio_read(uint64_t gpa, unsigned size, uint64_t *val);
-uint64_t tdx_ghci_mmio_write(uint64_t gpa, unsigned size, uint64_t val);
+TDXKIT_API uint64_t tdx_ghci_mmio_read(uint64_t gpa, unsigned size, uint64_t *val);
+TDXKIT_API uint64_t tdx_ghci_mmio_write(uint64_t gpa, unsigned size, uint64_t val);
 
 /* The register an IN / MMIO load of `size` bytes writes: sizes 1 and 2 keep
  * the upper bits of `old` (AL, AX), size 4 zero-extends (EAX), 8 replaces. */
@@ -146,7 +146,7 @@ static inline uint64_t tdx_ghci_merge(uint64_t old, uint64_t val, unsigned size)
  * end on SUCCESS, else the GPA the last call started at. After a private
  * conversion the caller must still accept the pages (tdx_accept_memory). */
 #define TDX_GHCI_MAP_GPA_STALLS 3
-uint64_t tdx_ghci_map_gpa(uint64_t start, uint64_t size, uint64_t *done_to);
+TDXKIT_API uint64_t tdx_ghci_map_gpa(uint64_t start, uint64_t size, uint64_t *done_to);
 
 /* Software-defined failures (class 0xFF, as TDX_SW_ERROR, tdx-abi.md 2.5:
  * never a GHCI status from a host). */
@@ -155,33 +155,41 @@ uint64_t tdx_ghci_map_gpa(uint64_t start, uint64_t size, uint64_t *done_to);
 
 /* GetQuote (3.7): buffer at a shared GPA; completion is reported in the
  * buffer's status field, not here. */
-uint64_t tdx_ghci_get_quote(uint64_t shared_gpa, uint64_t size);
+TDXKIT_API uint64_t tdx_ghci_get_quote(uint64_t shared_gpa, uint64_t size);
 
 /* SetupEventNotifyInterrupt: vector 32..255, else INVALID_OPERAND (no call). */
-uint64_t tdx_ghci_setup_event_notify(unsigned vector);
+TDXKIT_API uint64_t tdx_ghci_setup_event_notify(unsigned vector);
 
 /* GetTdVmCallInfo (3.6): R12 = leaf (0 or 1). On SUCCESS *out = R11-R14
  * (r[0] = R11), else all 0. */
 struct tdx_ghci_info {
 	uint64_t r[4];
 };
-uint64_t tdx_ghci_get_td_vm_call_info(uint64_t leaf, struct tdx_ghci_info *out);
+TDXKIT_API uint64_t tdx_ghci_get_td_vm_call_info(uint64_t leaf, struct tdx_ghci_info *out);
 
 /* ReportFatalError (3.8): R12 = code (bits 31:0) | bit 63 if data_gpa is
  * given (non-zero; a shared GPA always has the shared bit), R13 =
  * data_gpa; msg (may be NULL) is cut to 64 bytes, NUL padded, byte 0 in
  * R14's low byte. Never returns: reissued forever if the host resumes the
  * TD (as Linux does), an endless ud2 if the TDCALL itself fails. */
-__attribute__((noreturn)) void tdx_ghci_report_fatal_error(uint32_t code, uint64_t data_gpa,
+TDXKIT_API TDXKIT_NORETURN void tdx_ghci_report_fatal_error(uint32_t code, uint64_t data_gpa,
 							   const char *msg);
 /* The 8 message words of a string (the packing above), for tdx_tdvmcall_fatal. */
-void tdx_ghci_pack_message(uint64_t words[8], const char *msg);
+TDXKIT_API void tdx_ghci_pack_message(uint64_t words[8], const char *msg);
+
+/* tdxkit's own TDVMCALL (tdxkit/run.h, TDXKIT_VMCALL_*): registers the
+ * #VE handler (op TDXKIT_VMCALL_SET_VE_HANDLER) or the interrupt handler
+ * (TDXKIT_VMCALL_SET_IRQ_HANDLER) with the tdxkit engine that runs the
+ * program, with no dynamic linker: what a static or freestanding program
+ * uses. *previous (may be NULL) gets the handler it replaced. Returns R10:
+ * 0 when an engine took it; a real host answers non-zero. */
+TDXKIT_API uint64_t tdx_ghci_tdxkit_set_handler(unsigned op, uint64_t handler, uint64_t *previous);
 
 /* KVM hypercall (3.10): R10 = nr (must be non-zero: 0 would be a GHCI
  * standard call), R11-R14 = a0-a3. Returns KVM's result from R10 (0 or a
  * negative KVM errno). nr == 0 returns -KVM_ENOSYS without a call. */
 #define TDX_GHCI_KVM_ENOSYS 1000
-uint64_t tdx_ghci_kvm_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+TDXKIT_API uint64_t tdx_ghci_kvm_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
 				uint64_t a3);
 
 #ifdef __cplusplus

@@ -10,16 +10,16 @@
  * outputs back, only into registers the guest exposed. tdx_host_dispatch()
  * does both around a table of handlers, one per request kind.
  *
- * The KVM adapter presents requests in the shape of the Linux KVM uAPI
- * (struct kvm_run exits) so user-space handlers written for KVM can be
- * reused; the mirror structs below keep KVM's field names and layout but do
- * not need <linux/kvm.h>.
+ * The KVM adapter presents a request as the exit KVM gives user space: it
+ * fills a real struct kvm_run (<linux/kvm.h>), so a VMM's own KVM exit
+ * handlers run on it unchanged, and reads the completed exit back.
  */
 #ifndef TDXKIT_HOST_H
 #define TDXKIT_HOST_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/kvm.h>
 #include "tdxkit/abi.h"
 
 #ifdef __cplusplus
@@ -29,7 +29,7 @@ extern "C" {
 /* ---- what the VMM sees (tdx-abi.md 3.1, 11) ------------------------------ */
 struct tdx_host_exit {
 	uint64_t qual;			/* RCX: GPR_SELECT | XMM_SELECT << 16 | VM << 32 */
-	uint64_t gpr[TDX_NR_GPRS];	/* enum tdx_gpr; 0 where not exposed */
+	uint64_t gpr[TDXKIT_NR_GPRS];	/* enum tdx_gpr; 0 where not exposed */
 };
 
 static inline uint32_t tdx_host_exit_gprs(const struct tdx_host_exit *e)
@@ -42,7 +42,7 @@ static inline unsigned tdx_host_exit_vm(const struct tdx_host_exit *e)
 }
 static inline int tdx_host_exposed(const struct tdx_host_exit *e, enum tdx_gpr g)
 {
-	return (unsigned)g < TDX_NR_GPRS && (tdx_host_exit_gprs(e) >> g) & 1;
+	return (unsigned)g < TDXKIT_NR_GPRS && (tdx_host_exit_gprs(e) >> g) & 1;
 }
 
 /* What the decoder needs to know about the TD. */
@@ -87,7 +87,7 @@ struct tdx_host_req {
 	unsigned vm;		/* 0 = L1, 1..3 = L2 */
 	unsigned vcpu;		/* set by tdx_host_dispatch() */
 	uint32_t gprs;		/* exposed GPR mask */
-	union {
+	TDXKIT_EXTENSION union {
 		struct { uint32_t leaf, subleaf; } cpuid;
 		struct { int irq_blocked; } hlt;
 		struct { uint8_t size, direction; uint16_t port; uint64_t data; } io;
@@ -111,30 +111,40 @@ struct tdx_host_req {
  * and the guest exposed are written. */
 struct tdx_host_resp {
 	uint64_t status;
-	uint64_t out[TDX_NR_GPRS];
+	uint64_t out[TDXKIT_NR_GPRS];
 };
 
 /* Decode and validate. Fills *req (kind and typed fields, also for invalid
  * requests) and returns the GHCI status the request deserves: SUCCESS when
  * it should go to a handler, else INVALID_OPERAND / ALIGN_ERROR /
- * SUBFUNC_UNSUPPORTED (see validate.c for which rule follows whom). */
-uint64_t tdx_host_decode(const struct tdx_host_config *cfg, const struct tdx_host_exit *e,
+ * SUBFUNC_UNSUPPORTED. Order: R10 hidden (INVALID_OPERAND), unknown
+ * sub-function (SUBFUNC_UNSUPPORTED, INVALID_OPERAND if R11 is hidden), an
+ * input or output register of the service hidden (INVALID_OPERAND), then
+ * the service's own range and size rules (tdx-abi.md 3.4-3.8). */
+TDXKIT_API uint64_t tdx_host_decode(const struct tdx_host_config *cfg, const struct tdx_host_exit *e,
 			 struct tdx_host_req *req);
 
 /* Write R10 = resp->status and the outputs into e->gpr, only where exposed.
  * Returns 0, or -1 if R10 was not exposed (the status cannot be delivered). */
-int tdx_host_complete(struct tdx_host_exit *e, const struct tdx_host_req *req,
+TDXKIT_API int tdx_host_complete(struct tdx_host_exit *e, const struct tdx_host_req *req,
 		      const struct tdx_host_resp *resp);
+
+/* Input registers the service of `req` reads (mask of enum tdx_gpr bits):
+ * R10, R11 and the service's inputs, the data register of an IO/MMIO write,
+ * and the optional ones: ReportFatalError's message registers (R13 too when
+ * R12 bit 63 says the GPA is valid), a vendor call's R11..R14. An exposed
+ * register outside it that holds data is guest data given away (3.1). */
+TDXKIT_API uint32_t tdx_host_in_mask(const struct tdx_host_req *req);
 
 /* Output registers a completion of `req` with `status` may write (mask of
  * enum tdx_gpr bits, before masking with the exposed set). */
-uint32_t tdx_host_out_mask(const struct tdx_host_req *req, uint64_t status);
+TDXKIT_API uint32_t tdx_host_out_mask(const struct tdx_host_req *req, uint64_t status);
 
-const char *tdx_host_kind_name(enum tdx_host_kind k);
+TDXKIT_API const char *tdx_host_kind_name(enum tdx_host_kind k);
 
 /* ReportFatalError (3.8): "TD fatal error 0x<code> [gpa 0x...]: <msg>".
  * Non-printable bytes become '?'. Returns snprintf's result. */
-int tdx_host_fatal_format(const struct tdx_host_fatal *f, char *buf, size_t len);
+TDXKIT_API int tdx_host_fatal_format(const struct tdx_host_fatal *f, char *buf, size_t len);
 
 /* ---- handler table (one handler per kind) -------------------------------- */
 /* Return 0 to resume the TD, non-zero to stop it (e.g. on a fatal error).
@@ -150,98 +160,117 @@ struct tdx_host {
 	uint64_t last_status;		/* and the status it got */
 };
 
-void tdx_host_init(struct tdx_host *h, const struct tdx_host_config *cfg, void *ctx);
+TDXKIT_API void tdx_host_init(struct tdx_host *h, const struct tdx_host_config *cfg, void *ctx);
 /* 0, or -1 for a kind out of range or TDX_HOST_UNKNOWN. */
-int tdx_host_register(struct tdx_host *h, enum tdx_host_kind kind, tdx_host_handler_fn fn);
+TDXKIT_API int tdx_host_register(struct tdx_host *h, enum tdx_host_kind kind, tdx_host_handler_fn fn);
 /* Decode, validate, run the handler (an unregistered kind gets
  * SUBFUNC_UNSUPPORTED, except GetTdVmCallInfo which is answered built-in as
  * KVM does) and complete. Returns the handler's result. */
-int tdx_host_dispatch(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e);
+TDXKIT_API int tdx_host_dispatch(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e);
+/* The same, with the decoded request written to *req instead of h->last
+ * (which is then left alone): for a host that serves several VCPUs at once
+ * from their own threads. The handlers must be thread-safe then too. */
+TDXKIT_API int tdx_host_dispatch_req(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e,
+			  struct tdx_host_req *req);
 
 /* Module-model adapter: cfg.host.tdvmcall = tdx_host_ops_tdvmcall;
  * cfg.host.ctx = &my_host (a struct tdx_host *). If my_host.cfg.gpaw is 0
  * the TD's GPAW is used. */
 struct tdx_td;
 struct tdx_td_exit;
-int tdx_host_ops_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu,
+TDXKIT_API int tdx_host_ops_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu,
 			  struct tdx_td_exit *exit);
 
-/* ---- Linux KVM uAPI shape (include/uapi/linux/kvm.h, kvm_para.h) --------- */
-#define TDX_HOST_KVM_EXIT_IO			2
-#define TDX_HOST_KVM_EXIT_HYPERCALL		3
-#define TDX_HOST_KVM_EXIT_MMIO			6
-#define TDX_HOST_KVM_EXIT_SYSTEM_EVENT		24
-#define TDX_HOST_KVM_EXIT_TDX			40
-#define TDX_HOST_KVM_EXIT_IO_IN			0
-#define TDX_HOST_KVM_EXIT_IO_OUT		1
-#define TDX_HOST_KVM_SYSTEM_EVENT_TDX_FATAL	7
-#define TDX_HOST_KVM_HC_MAP_GPA_RANGE		12
-#define TDX_HOST_KVM_MAP_GPA_RANGE_ENCRYPTED	(1u << 4)
-#define TDX_HOST_KVM_MAP_GPA_RANGE_DECRYPTED	0u
-#define TDX_HOST_KVM_EXIT_HYPERCALL_LONG_MODE	(1ull << 0)
-/* KVM converts at most 2 MiB (512 pages) per KVM_EXIT_HYPERCALL (3.5). */
-#define TDX_HOST_KVM_MAP_GPA_MAX_PAGES		512
+/* ---- the Linux KVM uAPI (<linux/kvm.h>, <linux/kvm_para.h>) --------------
+ * KVM's TDX exits came with Linux 6.16; older uAPI headers (Debian 12 has
+ * 6.1) lack exactly these three, defined here with the values of Linux's
+ * include/uapi/linux/kvm.h: KVM_EXIT_TDX, KVM_SYSTEM_EVENT_TDX_FATAL and
+ * kvm_run's `tdx` member, which struct tdx_host_kvm_tdx lays over the exit
+ * union's padding (tdx_host_kvm_tdx()). Everything else is the system's. */
+#ifdef KVM_EXIT_TDX
+#define TDX_HOST_KVM_UAPI_HAS_TDX 1	/* the system header has kvm_run.tdx */
+#else
+#define KVM_EXIT_TDX 40
+#endif
+#ifndef KVM_SYSTEM_EVENT_TDX_FATAL
+#define KVM_SYSTEM_EVENT_TDX_FATAL 7
+#endif
 
-/* The exit-reason word and the members of struct kvm_run's exit union we
- * use, with the uapi names and layouts. io.data_offset is relative to the
- * start of this struct and points into io_data[]. */
-struct tdx_host_kvm_run {
-	uint32_t exit_reason;
-	uint32_t pad0;
-	union {
-		struct {
-			uint8_t direction;
-			uint8_t size;
-			uint16_t port;
-			uint32_t count;
-			uint64_t data_offset;
-		} io;
-		struct {
-			uint64_t phys_addr;
-			uint8_t data[8];
-			uint32_t len;
-			uint8_t is_write;
-		} mmio;
-		struct {
-			uint64_t nr;
-			uint64_t args[6];
-			uint64_t ret;
-			union { uint32_t longmode; uint64_t flags; };
-		} hypercall;
-		struct {
-			uint32_t type;
-			uint32_t ndata;
-			union { uint64_t flags; uint64_t data[16]; };
-		} system_event;
-		struct {
-			uint64_t flags;
-			uint64_t nr;
-			union {
-				struct { uint64_t ret; uint64_t data[5]; } unknown;
-				struct { uint64_t ret; uint64_t gpa; uint64_t size; } get_quote;
-				struct { uint64_t ret; uint64_t leaf; uint64_t r11, r12, r13, r14; } get_tdvmcall_info;
-				struct { uint64_t ret; uint64_t vector; } setup_event_notify;
-			};
-		} tdx;
-		uint8_t padding[256];
-	};
-	uint8_t io_data[8];	/* target of io.data_offset */
+/* kvm_run.tdx: GetQuote, GetTdVmCallInfo leaf 1 and
+ * SetupEventNotifyInterrupt go to user space as KVM_EXIT_TDX, nr = the
+ * sub-function; ret (R10) is at the same place in every form (3.11). */
+struct tdx_host_kvm_tdx_unknown { uint64_t ret; uint64_t data[5]; };
+struct tdx_host_kvm_tdx_get_quote { uint64_t ret; uint64_t gpa; uint64_t size; };
+struct tdx_host_kvm_tdx_get_tdvmcall_info {
+	uint64_t ret; uint64_t leaf; uint64_t r11, r12, r13, r14;
 };
+struct tdx_host_kvm_tdx_setup_event_notify { uint64_t ret; uint64_t vector; };
+struct tdx_host_kvm_tdx {
+	uint64_t flags;
+	uint64_t nr;
+	TDXKIT_EXTENSION union {
+		struct tdx_host_kvm_tdx_unknown unknown;
+		struct tdx_host_kvm_tdx_get_quote get_quote;
+		struct tdx_host_kvm_tdx_get_tdvmcall_info get_tdvmcall_info;
+		struct tdx_host_kvm_tdx_setup_event_notify setup_event_notify;
+	};
+};
+TDXKIT_STATIC_ASSERT(offsetof(struct tdx_host_kvm_tdx, nr) == 8, "kvm_run.tdx.nr @8");
+TDXKIT_STATIC_ASSERT(offsetof(struct tdx_host_kvm_tdx, unknown.ret) == 16, "kvm_run.tdx ret @16");
+TDXKIT_STATIC_ASSERT(offsetof(struct tdx_host_kvm_tdx, get_quote.size) == 32,
+		     "kvm_run.tdx.get_quote.size @32");
+TDXKIT_STATIC_ASSERT(offsetof(struct tdx_host_kvm_tdx, get_tdvmcall_info.r14) == 56,
+		     "kvm_run.tdx.get_tdvmcall_info.r14 @56");
+TDXKIT_STATIC_ASSERT(offsetof(struct tdx_host_kvm_tdx, setup_event_notify.vector) == 24,
+		     "kvm_run.tdx.setup_event_notify.vector @24");
+TDXKIT_STATIC_ASSERT(sizeof(struct tdx_host_kvm_tdx) == 64, "kvm_run.tdx is 64 bytes");
+/* The exit union starts at 32 and is 256 bytes (padding) on x86-64. */
+TDXKIT_STATIC_ASSERT(offsetof(struct kvm_run, padding) == 32, "kvm_run exit union @32");
+TDXKIT_STATIC_ASSERT(sizeof(struct tdx_host_kvm_tdx) <= sizeof(((struct kvm_run *)0)->padding),
+		     "kvm_run.tdx fits the exit union");
+#ifdef TDX_HOST_KVM_UAPI_HAS_TDX
+TDXKIT_STATIC_ASSERT(offsetof(struct kvm_run, tdx) == offsetof(struct kvm_run, padding) &&
+		     offsetof(struct kvm_run, tdx.get_tdvmcall_info.r14) ==
+		     offsetof(struct kvm_run, padding) + 56, "the system's kvm_run.tdx is ours");
+#endif
 
-/* Checked access to the IO data buffer: NULL unless data_offset and
- * size * count stay inside *run. */
-uint8_t *tdx_host_kvm_io_data(struct tdx_host_kvm_run *run);
+static inline struct tdx_host_kvm_tdx *tdx_host_kvm_tdx(struct kvm_run *run)
+{
+	return (struct tdx_host_kvm_tdx *)(void *)run->padding;
+}
+static inline const struct tdx_host_kvm_tdx *tdx_host_kvm_tdx_const(const struct kvm_run *run)
+{
+	return (const struct tdx_host_kvm_tdx *)(const void *)run->padding;
+}
 
-/* Present a valid request as the kvm_run exit KVM would give user space.
+/* KVM converts at most 2 MiB (512 pages) per KVM_EXIT_HYPERCALL (3.5). */
+#define TDX_HOST_KVM_MAP_GPA_MAX_PAGES	512
+/* Where KVM puts IO data in the vCPU mapping (KVM_PIO_PAGE_OFFSET, asm/kvm.h),
+ * and the smallest mapping the adapter takes: one page more. A VMM passes
+ * its mmap of the vCPU fd with KVM_GET_VCPU_MMAP_SIZE; a program without a
+ * vCPU fd allocates TDX_HOST_KVM_RUN_SIZE bytes (8-byte aligned). */
+#define TDX_HOST_KVM_IO_OFFSET	(KVM_PIO_PAGE_OFFSET * 4096)
+#define TDX_HOST_KVM_RUN_SIZE	(TDX_HOST_KVM_IO_OFFSET + 4096)
+
+/* Checked access to the IO data: NULL unless data_offset and size * count
+ * stay inside the run_size bytes at run. */
+TDXKIT_API uint8_t *tdx_host_kvm_io_data(struct kvm_run *run, size_t run_size);
+
+/* Present a valid request as the kvm_run exit KVM would give user space:
+ * exit_reason and the exit union (zeroed first); IO data at
+ * TDX_HOST_KVM_IO_OFFSET; the fields user space sets are left alone.
  * 0, or -1 if KVM handles this kind in the kernel (CPUID, HLT, MSRs,
- * GetTdVmCallInfo leaf 0, vendor calls other than KVM_HC_MAP_GPA_RANGE) or
- * it is unknown to KVM. `e` supplies the registers for SYSTEM_EVENT data[]. */
-int tdx_host_kvm_from_req(const struct tdx_host_config *cfg, const struct tdx_host_exit *e,
-			  const struct tdx_host_req *req, struct tdx_host_kvm_run *run);
+ * GetTdVmCallInfo leaf 0, vendor calls other than KVM_HC_MAP_GPA_RANGE), it
+ * is unknown to KVM, or run_size < TDX_HOST_KVM_RUN_SIZE. `e` supplies the
+ * registers for KVM_SYSTEM_EVENT_TDX_FATAL's data[]. */
+TDXKIT_API int tdx_host_kvm_from_req(const struct tdx_host_config *cfg,
+				     const struct tdx_host_exit *e, const struct tdx_host_req *req,
+				     struct kvm_run *run, size_t run_size);
 /* Turn the exit user space completed back into a response for
  * tdx_host_complete(). 0, or -1 if run does not belong to req. */
-int tdx_host_kvm_to_resp(const struct tdx_host_config *cfg, const struct tdx_host_req *req,
-			 const struct tdx_host_kvm_run *run, struct tdx_host_resp *resp);
+TDXKIT_API int tdx_host_kvm_to_resp(const struct tdx_host_config *cfg,
+				    const struct tdx_host_req *req, const struct kvm_run *run,
+				    size_t run_size, struct tdx_host_resp *resp);
 
 #ifdef __cplusplus
 }

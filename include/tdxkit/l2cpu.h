@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "tdxkit/abi.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -29,16 +30,16 @@ struct tdx_td;
 /* Register the Unicorn engine with td (tdx_td_set_l2_engine). 0, or -1
  * with a one-line reason in err. Unicorn instances are created lazily on
  * the first TDG.VP.ENTER of each (VCPU, VM). */
-int tdx_l2cpu_attach(struct tdx_td *td, char *err, size_t len);
+TDXKIT_API int tdx_l2cpu_attach(struct tdx_td *td, char *err, size_t len);
 /* Unregister it and free every instance. Optional: tdx_td_destroy()
  * releases the engine too. */
-void tdx_l2cpu_detach(struct tdx_td *td);
+TDXKIT_API void tdx_l2cpu_detach(struct tdx_td *td);
 
 /* The virtual TSC of a VCPU (L2 instructions executed so far). */
-uint64_t tdx_l2cpu_tsc(const struct tdx_td *td, unsigned vcpu);
+TDXKIT_API uint64_t tdx_l2cpu_tsc(const struct tdx_td *td, unsigned vcpu);
 
 /* One line for --help texts: what the engine supports and refuses. */
-extern const char tdx_l2cpu_limits[];
+extern TDXKIT_API const char tdx_l2cpu_limits[];
 
 #ifdef __cplusplus
 }

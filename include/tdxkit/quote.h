@@ -37,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "tdxkit/abi.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -82,7 +83,7 @@ struct tdx_quote_header {		/* sgx_quote4_header_t */
 	uint16_t reserved1;		/* 10: PCE SVN in v3 headers */
 	uint8_t qe_vendor_id[16];	/* 12 */
 	uint8_t user_data[20];		/* 28: attestation key owner data */
-} __attribute__((packed));
+} TDXKIT_PACKED;
 
 struct tdx_quote_body {			/* sgx_report2_body_t, "TD report 1.0" */
 	uint8_t tee_tcb_svn[16];	/* 0 */
@@ -97,7 +98,7 @@ struct tdx_quote_body {			/* sgx_report2_body_t, "TD report 1.0" */
 	uint8_t mrownerconfig[48];	/* 280 */
 	uint8_t rtmr[4][48];		/* 328 */
 	uint8_t reportdata[64];		/* 520 */
-} __attribute__((packed));
+} TDXKIT_PACKED;
 
 struct tdx_quote_qe_report {		/* sgx_report_body_t (linux-sgx sgx_report.h) */
 	uint8_t cpu_svn[16];		/* 0 */
@@ -112,11 +113,11 @@ struct tdx_quote_qe_report {		/* sgx_report_body_t (linux-sgx sgx_report.h) */
 	uint16_t isv_svn;		/* 258 */
 	uint8_t reserved4[60];		/* 260 */
 	uint8_t report_data[64];	/* 320: SHA-256(att key || QE auth data) || 0 */
-} __attribute__((packed));
+} TDXKIT_PACKED;
 
-_Static_assert(sizeof(struct tdx_quote_header) == TDX_QUOTE_HEADER_SIZE, "quote header is 48 bytes");
-_Static_assert(sizeof(struct tdx_quote_body) == TDX_QUOTE_BODY_SIZE, "TD quote body is 584 bytes");
-_Static_assert(sizeof(struct tdx_quote_qe_report) == TDX_QUOTE_QE_REPORT_SIZE, "QE report is 384 bytes");
+TDXKIT_STATIC_ASSERT(sizeof(struct tdx_quote_header) == TDX_QUOTE_HEADER_SIZE, "quote header is 48 bytes");
+TDXKIT_STATIC_ASSERT(sizeof(struct tdx_quote_body) == TDX_QUOTE_BODY_SIZE, "TD quote body is 584 bytes");
+TDXKIT_STATIC_ASSERT(sizeof(struct tdx_quote_qe_report) == TDX_QUOTE_QE_REPORT_SIZE, "QE report is 384 bytes");
 
 /* ---- a parsed quote ------------------------------------------------------- */
 /* What tdx_quote_parse() found, filled as far as the bytes allowed:
@@ -154,51 +155,51 @@ struct tdx_quote_view {
  * what the layout needs). 0 if the whole quote parsed, with v->end its
  * length; bytes after that must be zero (GetQuote buffer padding). -1 with
  * a one-line reason in `why` otherwise. */
-int tdx_quote_parse(const uint8_t *quote, size_t len, struct tdx_quote_view *v,
+TDXKIT_API int tdx_quote_parse(const uint8_t *quote, size_t len, struct tdx_quote_view *v,
 		    char *why, size_t whylen);
 
 /* ---- the attestation key ------------------------------------------------ */
 struct tdx_quote_key;
 
 /* A fresh random P-256 key pair; NULL on failure. */
-struct tdx_quote_key *tdx_quote_key_new(void);
+TDXKIT_API struct tdx_quote_key *tdx_quote_key_new(void);
 /* A P-256 private key (PKCS#8 or SEC1 PEM) or public key (SubjectPublicKeyInfo
  * PEM). NULL on garbage or another curve/algorithm. */
-struct tdx_quote_key *tdx_quote_key_from_pem(const char *pem, size_t len);
+TDXKIT_API struct tdx_quote_key *tdx_quote_key_from_pem(const char *pem, size_t len);
 /* From the raw 64-byte X||Y of a quote (public only); NULL if not on P-256. */
-struct tdx_quote_key *tdx_quote_key_from_raw(const uint8_t xy[64]);
+TDXKIT_API struct tdx_quote_key *tdx_quote_key_from_raw(const uint8_t xy[64]);
 /* PEM text (public only, or the private key when with_private and the key
  * has one), NUL-terminated, malloc'ed: free() it. NULL on failure. */
-char *tdx_quote_key_to_pem(const struct tdx_quote_key *k, int with_private);
+TDXKIT_API char *tdx_quote_key_to_pem(const struct tdx_quote_key *k, int with_private);
 /* The same through files (tdx-run writes the public key, tdx-decode reads it).
  * load: NULL with a reason in `why`; save: 0 or -1 (errno set). */
-struct tdx_quote_key *tdx_quote_key_load(const char *path, char *why, size_t whylen);
-int tdx_quote_key_save(const struct tdx_quote_key *k, const char *path, int with_private);
+TDXKIT_API struct tdx_quote_key *tdx_quote_key_load(const char *path, char *why, size_t whylen);
+TDXKIT_API int tdx_quote_key_save(const struct tdx_quote_key *k, const char *path, int with_private);
 /* Raw public key X||Y as it appears in quotes. */
-void tdx_quote_key_raw(const struct tdx_quote_key *k, uint8_t xy[64]);
-int tdx_quote_key_has_private(const struct tdx_quote_key *k);
+TDXKIT_API void tdx_quote_key_raw(const struct tdx_quote_key *k, uint8_t xy[64]);
+TDXKIT_API int tdx_quote_key_has_private(const struct tdx_quote_key *k);
 /* 1 if both hold the same public key. */
-int tdx_quote_key_equal(const struct tdx_quote_key *a, const struct tdx_quote_key *b);
-void tdx_quote_key_free(struct tdx_quote_key *k);
+TDXKIT_API int tdx_quote_key_equal(const struct tdx_quote_key *a, const struct tdx_quote_key *b);
+TDXKIT_API void tdx_quote_key_free(struct tdx_quote_key *k);
 
 /* ECDSA P-256 with SHA-256 over msg, signature as raw big-endian r||s (the
  * quote encoding). sign: 0 or -1 (no private key, OpenSSL failure);
  * verify: 1 valid, 0 not. */
-int tdx_quote_key_sign(const struct tdx_quote_key *k, const void *msg, size_t len,
+TDXKIT_API int tdx_quote_key_sign(const struct tdx_quote_key *k, const void *msg, size_t len,
 		       uint8_t sig[64]);
-int tdx_quote_key_verify(const struct tdx_quote_key *k, const void *msg, size_t len,
+TDXKIT_API int tdx_quote_key_verify(const struct tdx_quote_key *k, const void *msg, size_t len,
 			 const uint8_t sig[64]);
 
 /* ---- build / verify / print --------------------------------------------- */
 /* Size tdx_quote_build() produces with this key. */
-size_t tdx_quote_size(const struct tdx_quote_key *k);
+TDXKIT_API size_t tdx_quote_size(const struct tdx_quote_key *k);
 
 /* The default quote provider: quote of a 1024-byte TDREPORT (REPORTTYPE
  * TYPE 0x81). Returns 0 and *outlen, or -EINVAL (bad report, no private
  * key), -ENOSPC (outcap too small; *outlen = the size needed), -EIO
  * (OpenSSL failed). The REPORTMACSTRUCT MAC is not checked: the model has
  * no platform key to check it with (TDG.MR.VERIFYREPORT, 9.4, is the TD's). */
-int tdx_quote_build(const struct tdx_quote_key *k, const void *tdreport, size_t len,
+TDXKIT_API int tdx_quote_build(const struct tdx_quote_key *k, const void *tdreport, size_t len,
 		    uint8_t *out, size_t outcap, size_t *outlen);
 
 /* Parse and check: version 4, key type 2, TEE type TDX, Intel QE vendor
@@ -208,17 +209,17 @@ int tdx_quote_build(const struct tdx_quote_key *k, const void *tdreport, size_t 
  * signature with the key of the first certificate of the nested chain;
  * and, when `trusted` is not NULL, that the embedded key equals it.
  * 0 if all hold, else -1 and a one-line reason in `why`. */
-int tdx_quote_verify(const uint8_t *quote, size_t len, const struct tdx_quote_key *trusted,
+TDXKIT_API int tdx_quote_verify(const uint8_t *quote, size_t len, const struct tdx_quote_key *trusted,
 		     char *why, size_t whylen);
 
 /* Every field by name, like tdx_report_print(). Prints as much as parses,
  * then the reason it stopped. 0, or -1 if the quote is malformed. */
-int tdx_quote_print(FILE *out, const uint8_t *quote, size_t len);
+TDXKIT_API int tdx_quote_print(FILE *out, const uint8_t *quote, size_t len);
 
 /* "ECDSA-256-with-P-256", "PCK_CERT_CHAIN", "TDX"...; NULL if unknown. */
-const char *tdx_quote_key_type_name(unsigned type);
-const char *tdx_quote_cert_type_name(unsigned type);
-const char *tdx_quote_tee_type_name(uint32_t type);
+TDXKIT_API const char *tdx_quote_key_type_name(unsigned type);
+TDXKIT_API const char *tdx_quote_cert_type_name(unsigned type);
+TDXKIT_API const char *tdx_quote_tee_type_name(uint32_t type);
 
 #ifdef __cplusplus
 }

@@ -37,19 +37,20 @@
 #include <stdint.h>
 
 #include "tdxkit/guest.h"
-#include "tdxkit/trap.h"
+#include "tdxkit/run.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* The handler, for tdx_ve_register() / tdx_trap_set_ve_handler(). */
-void tdx_ve_default_handler(struct tdx_ve_frame *f);
+/* The handler, for tdx_ve_register() (tdxkit/run.h) or
+ * tdx_trap_set_ve_handler() (tdxkit/trap.h). */
+TDXKIT_API void tdx_ve_default_handler(struct tdx_ve_frame *f);
 
-/* Registers tdx_ve_default_handler through tdx_ve_register() (trap.h) and
+/* Registers tdx_ve_default_handler through tdx_ve_register() (run.h) and
  * caches the shared bit (TDG.VP.INFO). 0, or -1 when not in a TD (no trap
  * engine: then nothing is called). */
-int tdx_ve_install_default(void);
+TDXKIT_API int tdx_ve_install_default(void);
 
 /* ---- the error path -----------------------------------------------------
  * A kernel would inject #GP (refused MSR, IO) or oops; a user-mode TD
@@ -72,12 +73,12 @@ enum tdx_ve_error {
 	TDX_VE_ERR_FETCH,	/* MMIO: instruction fetch from a shared GPA */
 	TDX_VE_ERR_ACCEPT,	/* PENDING page: TDG.MEM.PAGE.ACCEPT failed (status) */
 };
-void tdx_ve_unhandled(struct tdx_ve_frame *f, const struct tdx_ve *ve, enum tdx_ve_error err,
+TDXKIT_API void tdx_ve_unhandled(struct tdx_ve_frame *f, const struct tdx_ve *ve, enum tdx_ve_error err,
 		      uint64_t status);
-__attribute__((noreturn)) void tdx_ve_fatal(const struct tdx_ve *ve, enum tdx_ve_error err,
+TDXKIT_API TDXKIT_NORETURN void tdx_ve_fatal(const struct tdx_ve *ve, enum tdx_ve_error err,
 					    uint64_t status);
 /* Short fixed name of an error ("string IO", "MMIO insn", ...); never NULL. */
-const char *tdx_ve_error_name(enum tdx_ve_error err);
+TDXKIT_API const char *tdx_ve_error_name(enum tdx_ve_error err);
 
 /* ---- MMIO instruction emulation (pure: no TDCALL, no global state) -------
  * Accepted (64-bit mode): MOV r/m loads and stores of 1, 2, 4, 8 bytes
@@ -98,7 +99,7 @@ struct tdx_ve_mmio_insn {
 };
 /* Decodes bytes[0..avail) (avail may exceed 15; at most 15 are used).
  * 0 with *out filled, TDX_VE_ERR_DECODE or TDX_VE_ERR_INSN. */
-int tdx_ve_mmio_decode(const uint8_t *bytes, size_t avail, struct tdx_ve_mmio_insn *out);
+TDXKIT_API int tdx_ve_mmio_decode(const uint8_t *bytes, size_t avail, struct tdx_ve_mmio_insn *out);
 
 /* The device access: read (write false: *val out) or write (*val in) `size`
  * bytes at gpa. Returns a GHCI status, 0 = success. */
@@ -111,7 +112,7 @@ typedef uint64_t (*tdx_ve_mmio_fn)(void *ctx, bool write, uint64_t gpa, unsigned
  * zero-extend, MOVZX/MOVSX extend first) and advances RIP by the length.
  * Returns 0, or a tdx_ve_error with the frame untouched (TDX_VE_ERR_HOST:
  * *status = fn's status; status may be NULL). */
-int tdx_ve_mmio_emulate(const uint8_t *bytes, size_t avail, uint64_t gpa, struct tdx_ve_frame *f,
+TDXKIT_API int tdx_ve_mmio_emulate(const uint8_t *bytes, size_t avail, uint64_t gpa, struct tdx_ve_frame *f,
 			tdx_ve_mmio_fn fn, void *ctx, uint64_t *status);
 
 #ifdef __cplusplus

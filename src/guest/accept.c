@@ -6,8 +6,10 @@
 #define SZ_4K TDX_PAGE_SIZE_4K
 #define SZ_2M TDX_PAGE_SIZE_2M
 
-/* One page, with OPERAND_BUSY retried: a SEPT entry lock held briefly by
- * the host or another VCPU (8.2). Returns the last status as is. */
+/* One page, with OPERAND_BUSY retried: a SEPT entry lock held by the host
+ * or another VCPU (8.2). The holder may be descheduled (a host thread, or
+ * a model VCPU's thread), so the pauses between tries double, from 1 to
+ * 2^16 PAUSEs. Returns the last status as is. */
 static uint64_t accept_one(uint64_t gpa, enum tdx_page_level level)
 {
 	uint64_t st;
@@ -16,6 +18,8 @@ static uint64_t accept_one(uint64_t gpa, enum tdx_page_level level)
 		st = tdx_mem_page_accept(gpa, level);
 		if (TDX_STATUS_CODE(st) != TDX_OPERAND_BUSY || tries >= TDX_ACCEPT_BUSY_RETRIES)
 			return st;
+		for (unsigned i = 0; i < 1u << (tries < 16 ? tries : 16); i++)
+			__asm__ volatile("pause");
 	}
 }
 

@@ -1,6 +1,7 @@
 /* ghci_misc.c: CPUID, HLT, GetTdVmCallInfo and KVM hypercalls
  * (tdx-abi.md 3.4, 3.6, 3.10). */
 #include "tdxkit/ghci.h"
+#include "tdxkit/run.h"
 
 uint64_t tdx_ghci_cpuid(uint32_t leaf, uint32_t subleaf, struct tdx_ghci_cpuid *out)
 {
@@ -46,4 +47,15 @@ uint64_t tdx_ghci_kvm_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t 
 		return (uint64_t)-TDX_GHCI_KVM_ENOSYS;
 	/* KVM maps R10 -> RAX (nr), R11-R14 -> RBX, RCX, RDX, RSI (3.10). */
 	return tdx_tdvmcall(nr, a0, a1, a2, a3, 0, TDX_GHCI_MASK_KVM_HYPERCALL, NULL);
+}
+
+uint64_t tdx_ghci_tdxkit_set_handler(unsigned op, uint64_t handler, uint64_t *previous)
+{
+	struct tdx_tdvmcall_out out;
+	/* R10 = the vendor code, R11 = op, R12 = the handler (tdxkit/run.h). */
+	uint64_t st = tdx_tdvmcall(TDXKIT_VMCALL_VENDOR, op, handler, 0, 0, 0, TDXKIT_VMCALL_MASK,
+				   &out);
+	if (previous)
+		*previous = st == TDVMCALL_STATUS_SUCCESS ? out.r11 : 0;
+	return st;
 }

@@ -140,6 +140,17 @@ uint64_t tdx_sys_rd(uint64_t field, uint64_t *value, uint64_t *next)
 	return md_read(TDG_SYS_RD, field, value, next);
 }
 
+uint64_t tdx_sys_rdall(uint64_t list_gpa, uint64_t first, uint64_t *next)
+{
+	struct tdx_md_out o;
+	/* RDX = list GPA, R8 = first field ID in; R8 = next field ID out. */
+	uint64_t st = tdx_tdcall_raw_md(TDG_SYS_RDALL, 0, list_gpa, first, 0, &o);
+
+	if (next)
+		*next = o.r8;
+	return st;
+}
+
 uint64_t tdx_vm_rd_or_panic(uint64_t field)
 {
 	uint64_t v = 0;

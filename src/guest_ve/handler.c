@@ -7,12 +7,6 @@
 
 #define RFLAGS_IF (1ull << 9)
 
-/* I/O exit qualification (4.2): bits 2:0 size-1, 3 IN, 4 string, 5 REP,
- * 31:16 port. */
-#define IOQ_IN     (1u << 3)
-#define IOQ_STRING (1u << 4)
-#define IOQ_REP    (1u << 5)
-
 /* One VCPU (ve.h): a plain cache of TDG.VP.INFO's shared bit (5.1). */
 static uint64_t shared_bit;
 
@@ -37,17 +31,17 @@ int tdx_ve_install_default(void)
 static void handle_io(struct tdx_ve_frame *f, const struct tdx_ve *ve)
 {
 	uint64_t q = ve->exit_qual;
-	unsigned size = (unsigned)(q & 7) + 1;
-	uint16_t port = (uint16_t)(q >> 16);
+	unsigned size = TDX_IO_QUAL_SIZE(q);	/* the layout: tdxkit/abi.h */
+	uint16_t port = TDX_IO_QUAL_PORT(q);
 	uint64_t st;
 
 	/* String IO would need the guest's RSI/RDI memory and DF; a kernel
 	 * unrolls it instead (Linux), so the handler declines. */
-	if (q & (IOQ_STRING | IOQ_REP)) {
+	if (q & (TDX_IO_QUAL_STRING | TDX_IO_QUAL_REP)) {
 		tdx_ve_unhandled(f, ve, TDX_VE_ERR_STRING_IO, 0);
 		return;
 	}
-	if (q & IOQ_IN) {
+	if (q & TDX_IO_QUAL_IN) {
 		uint32_t v;
 		st = tdx_ghci_io_in(port, size, &v);
 		if (st == TDVMCALL_STATUS_SUCCESS)	/* AL/AX merge, EAX zero-extends */
@@ -140,6 +134,22 @@ void tdx_ve_default_handler(struct tdx_ve_frame *f)
 				tdx_ve_unhandled(f, &ve, TDX_VE_ERR_HOST, st);
 			else
 				f->rip += ve.instr_len;
+		}
+		break;
+	case TDX_EXIT_CPUID:
+		/* A leaf the module does not answer (4.1): the host's table. */
+		{
+			struct tdx_ghci_cpuid c;
+			uint64_t st = tdx_ghci_cpuid((uint32_t)f->rax, (uint32_t)f->rcx, &c);
+			if (st != TDVMCALL_STATUS_SUCCESS) {
+				tdx_ve_unhandled(f, &ve, TDX_VE_ERR_HOST, st);
+				break;
+			}
+			f->rax = c.eax;
+			f->rbx = c.ebx;
+			f->rcx = c.ecx;
+			f->rdx = c.edx;
+			f->rip += ve.instr_len;
 		}
 		break;
 	case TDX_EXIT_RDMSR:

@@ -34,7 +34,12 @@ static int no_handler(const struct tdx_host_req *req, struct tdx_host_resp *resp
 
 int tdx_host_dispatch(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e)
 {
-	struct tdx_host_req *req = &h->last;
+	return tdx_host_dispatch_req(h, vcpu, e, &h->last);
+}
+
+int tdx_host_dispatch_req(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e,
+			  struct tdx_host_req *req)
+{
 	struct tdx_host_resp resp;
 	int rc = 0;
 
@@ -47,7 +52,8 @@ int tdx_host_dispatch(struct tdx_host *h, unsigned vcpu, struct tdx_host_exit *e
 	} else if (req->kind == TDX_HOST_MAP_GPA) {
 		resp.out[TDX_GPR_R11] = req->map_gpa.gpa;	/* KVM: R11 = GPA on error */
 	}
-	h->last_status = resp.status;
+	if (req == &h->last)
+		h->last_status = resp.status;
 	tdx_host_complete(e, req, &resp);
 	return rc;
 }

@@ -50,6 +50,27 @@ const struct tdx_host_svc *tdx_host_svc(enum tdx_host_kind k)
 	return &svcs[k];
 }
 
+/* Optional inputs the table does not require: ReportFatalError's message
+ * registers (3.8), a vendor call's R11..R14 (KVM hypercall arguments, 3.10). */
+static const uint32_t optional_in[TDX_HOST_NR_KINDS] = {
+	[TDX_HOST_REPORT_FATAL_ERROR] = G(R14) | G(R15) | G(RBX) | G(RDI) | G(RSI) | G(R8) |
+					G(R9) | G(RDX),
+	[TDX_HOST_VENDOR] = G(R11) | G(R12) | G(R13) | G(R14),
+};
+
+uint32_t tdx_host_in_mask(const struct tdx_host_req *req)
+{
+	const struct tdx_host_svc *s = tdx_host_svc(req->kind);
+	uint32_t in = s->in | optional_in[s - svcs];
+
+	if ((req->kind == TDX_HOST_IO && req->io.direction == TDX_HOST_DIR_WRITE) ||
+	    (req->kind == TDX_HOST_MMIO && req->mmio.direction == TDX_HOST_DIR_WRITE))
+		in |= s->in_write;
+	if (req->kind == TDX_HOST_REPORT_FATAL_ERROR && req->fatal.gpa_valid)
+		in |= G(R13);
+	return in;
+}
+
 const char *tdx_host_kind_name(enum tdx_host_kind k)
 {
 	return tdx_host_svc(k)->name;

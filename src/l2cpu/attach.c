@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "l2cpu.h"
-#include "td.h"
 #include "tdxkit/l2cpu.h"
 
 const char tdx_l2cpu_limits[] =
@@ -15,6 +14,7 @@ const char tdx_l2cpu_limits[] =
 	"mode, non-identity paging, CPL 3 and exceptions the exception bitmap does not intercept "
 	"(unless the IDT cannot hold them: triple fault) are refused; shared memory is unreachable; "
 	"MOV CR, INVLPG, PAUSE, WBINVD and other exits run inside the emulator without exiting; "
+	"execute-disable page-table bits fault (Unicorn drops EFER.NXE); "
 	"virtual TSC = 1 tick per L2 instruction";
 
 static int op_run(void *ctx, struct tdx_l2_run *run)
@@ -95,13 +95,15 @@ int tdx_l2cpu_attach(struct tdx_td *td, char *err, size_t len)
 
 void tdx_l2cpu_detach(struct tdx_td *td)
 {
-	if (td->l2.engine == &unicorn_ops)
+	if (tdx_td_l2_engine(td, NULL) == &unicorn_ops)
 		tdx_td_set_l2_engine(td, NULL, NULL);	/* calls engine_free */
 }
 
 uint64_t tdx_l2cpu_tsc(const struct tdx_td *td, unsigned vcpu)
 {
-	if (td->l2.engine != &unicorn_ops || vcpu >= L2CPU_MAX_VCPUS)
+	void *ctx;
+
+	if (tdx_td_l2_engine(td, &ctx) != &unicorn_ops || vcpu >= L2CPU_MAX_VCPUS)
 		return 0;
-	return ((const struct l2_engine *)td->l2.engine_ctx)->tsc[vcpu];
+	return ((const struct l2_engine *)ctx)->tsc[vcpu];
 }

@@ -7,12 +7,19 @@
  * RDMSR/WRMSR/RDTSC(P), which Unicorn cannot hook, before they run. */
 #include <string.h>
 
+#include <Zydis/Zydis.h>
+
 #include "l2cpu.h"
 
-static int is_prefix(uint8_t b)
+/* The code hook runs for every L2 instruction: only one ending in the
+ * opcode bytes of RDMSR, WRMSR, RDTSC (0F 30/32/31) or RDTSCP (0F 01 F9)
+ * is worth a decode, which Zydis then confirms (a cheap filter, not a
+ * decoder: decoding every 0F instruction costs ~20% of an exit). */
+static int may_stop_early(const uint8_t *b, uint32_t size)
 {
-	return b == 0x66 || b == 0x67 || b == 0xF2 || b == 0xF3 || b == 0xF0 || b == 0x2E ||
-	       b == 0x36 || b == 0x3E || b == 0x26 || b == 0x64 || b == 0x65 || (b & 0xF0) == 0x40;
+	if (size >= 2 && b[size - 2] == 0x0F && b[size - 1] >= 0x30 && b[size - 1] <= 0x32)
+		return 1;
+	return size >= 3 && b[size - 3] == 0x0F && b[size - 2] == 0x01 && b[size - 1] == 0xF9;
 }
 
 static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
@@ -34,13 +41,14 @@ static void on_code(uc_engine *uc, uint64_t addr, uint32_t size, void *ud)
 		return;
 	}
 	const uint8_t *b = l2_mem_peek(in, addr, size);
-	if (b && size >= 2 && (b[0] == 0x0F || is_prefix(b[0]))) {
+	if (b && may_stop_early(b, size)) {
 		struct l2_insn d;
 		l2_decode(b, size, &d);
-		int rdtscp = d.op[0] == 0x0F && d.op[1] == 0x01 && d.op[2] == 0xF9;
-		if (d.op[0] == 0x0F && (d.op[1] == 0x30 || d.op[1] == 0x32 || d.op[1] == 0x31 || rdtscp)) {
-			in->x.kind = (d.op[1] == 0x31 || rdtscp) ? STOP_RDTSC : STOP_MSR;
-			in->x.msr_write = d.op[1] == 0x30;
+		int rdtscp = d.mnemonic == ZYDIS_MNEMONIC_RDTSCP;
+		if (d.mnemonic == ZYDIS_MNEMONIC_RDMSR || d.mnemonic == ZYDIS_MNEMONIC_WRMSR ||
+		    d.mnemonic == ZYDIS_MNEMONIC_RDTSC || rdtscp) {
+			in->x.kind = (d.mnemonic == ZYDIS_MNEMONIC_RDTSC || rdtscp) ? STOP_RDTSC : STOP_MSR;
+			in->x.msr_write = d.mnemonic == ZYDIS_MNEMONIC_WRMSR;
 			in->x.rdtscp = rdtscp;
 			in->x.rip = addr;
 			in->x.len = size;
@@ -83,8 +91,10 @@ static void io_exit(struct l2_inst *in, uint32_t port, int size, int is_in)
 		return;
 	}
 	l2_decode(b, 15, &d);
-	uint8_t o = d.op[0];
-	int string = o >= 0x6C && o <= 0x6F, imm = o >= 0xE4 && o <= 0xE7;
+	int string = d.mnemonic == ZYDIS_MNEMONIC_INSB || d.mnemonic == ZYDIS_MNEMONIC_INSW ||
+		     d.mnemonic == ZYDIS_MNEMONIC_INSD || d.mnemonic == ZYDIS_MNEMONIC_OUTSB ||
+		     d.mnemonic == ZYDIS_MNEMONIC_OUTSW || d.mnemonic == ZYDIS_MNEMONIC_OUTSD;
+	int imm = d.imm && (d.mnemonic == ZYDIS_MNEMONIC_IN || d.mnemonic == ZYDIS_MNEMONIC_OUT);
 	q = (uint64_t)(size - 1) | ((uint64_t)is_in << 3) | ((uint64_t)string << 4) |
 	    ((uint64_t)(string && d.rep) << 5) | ((uint64_t)imm << 6) | ((uint64_t)(port & 0xFFFF) << 16);
 	uc_reg_read(in->uc, UC_X86_REG_RAX, &in->x.rax);
@@ -150,15 +160,13 @@ static bool on_invalid(uc_engine *uc, void *ud)
 	if (b) {
 		l2_decode(b, 15, &d);
 		uint32_t reason = ~0u;
-		if (d.op[0] == 0x0F && d.op[1] == 0x01) {
-			switch (d.op[2]) {
-			case 0xCC: reason = d.opsize16 ? TDX_EXIT_TDCALL : ~0u; break;
-			case 0xC1: reason = TDX_EXIT_VMCALL; break;
-			case 0xD1: reason = TDX_EXIT_XSETBV; break;
-			case 0xC2: reason = 20; break;	/* VMLAUNCH */
-			case 0xC3: reason = 24; break;	/* VMRESUME */
-			case 0xC4: reason = 26; break;	/* VMXOFF */
-			}
+		switch (d.mnemonic) {
+		case ZYDIS_MNEMONIC_TDCALL: reason = TDX_EXIT_TDCALL; break;
+		case ZYDIS_MNEMONIC_VMCALL: reason = TDX_EXIT_VMCALL; break;
+		case ZYDIS_MNEMONIC_XSETBV: reason = TDX_EXIT_XSETBV; break;
+		case ZYDIS_MNEMONIC_VMLAUNCH: reason = 20; break;
+		case ZYDIS_MNEMONIC_VMRESUME: reason = 24; break;
+		case ZYDIS_MNEMONIC_VMXOFF: reason = 26; break;
 		}
 		if (reason != ~0u) {
 			in->x.exit.reason = reason;

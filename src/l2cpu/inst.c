@@ -32,8 +32,8 @@ struct l2_inst *l2_inst_get(struct l2_engine *e, unsigned vcpu, unsigned vm, cha
 		free(in);
 		return NULL;
 	}
-	if (l2_mem_hooks(in) || l2_insn_hooks(in)) {
-		snprintf(why, len, "L2 CPU engine: uc_hook_add failed");
+	if (l2_mem_hooks(in) || l2_insn_hooks(in) || l2_fault_init(in)) {
+		snprintf(why, len, "L2 CPU engine: uc_hook_add or uc_context_alloc failed");
 		l2_inst_free(in);
 		return NULL;
 	}
@@ -45,6 +45,8 @@ void l2_inst_free(struct l2_inst *in)
 {
 	if (!in)
 		return;
+	if (in->fault_ctx)
+		uc_context_free(in->fault_ctx);
 	if (in->uc)
 		uc_close(in->uc);
 	free(in->pages);

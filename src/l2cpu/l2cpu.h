@@ -8,7 +8,8 @@
 #include <stdint.h>
 #include <unicorn/unicorn.h>
 
-#include "l2.h"
+#include "tdxkit/l2engine.h"
+#include "tdxkit/module.h"
 
 #define L2CPU_MAX_VCPUS 64
 #define L2CPU_MSRS 64		/* per-VM store of MSRs served without an exit */
@@ -97,6 +98,7 @@ struct l2_inst {
 	char why[240];
 	struct l2_msr msrs[L2CPU_MSRS];
 	unsigned nmsrs;
+	uc_context *fault_ctx;		/* fault.c: scratch for l2_fault_forget */
 };
 
 struct l2_engine {
@@ -144,12 +146,17 @@ int l2_walk(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
 int l2_walk_rec(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
 		struct tdx_l2_exit *fault, struct l2_walkprint *rec);
 
-/* decode.c: the few instruction forms the engine classifies. */
+/* EPT-violation qualification bits 11:9 of gla's translation (paging.c). */
+uint64_t l2_linear_attrs(struct l2_inst *in, uint64_t gla);
+
+/* decode.c: the instruction at an exit, decoded with Zydis. */
 struct l2_insn {
-	unsigned len;		/* total length, 0 if not recognised */
-	unsigned prefixes;	/* bytes of legacy prefixes + REX */
-	int rep, opsize16, addr32, seg;	/* seg: segment override 0..5 or -1 */
-	uint8_t op[3];		/* opcode bytes after the prefixes */
+	unsigned len;		/* total length, 0 if it does not decode */
+	unsigned mnemonic;	/* ZydisMnemonic: ZYDIS_MNEMONIC_RDMSR, ... */
+	int rep;		/* a REP/REPE/REPNE prefix */
+	int addr32;		/* address size 32 (0x67) */
+	int imm;		/* an immediate operand (IN/OUT imm8) */
+	int seg;		/* segment override 0..5 (ES CS SS DS FS GS) or -1 */
 };
 void l2_decode(const uint8_t *b, size_t n, struct l2_insn *d);
 
@@ -160,6 +167,12 @@ int l2_insn_hooks(struct l2_inst *in);
 int l2_msr_intercepted(const struct tdx_l2_run *run, uint32_t msr, int write);
 uint64_t l2_msr_read(struct l2_inst *in, uint32_t msr);
 void l2_msr_write(struct l2_inst *in, uint32_t msr, uint64_t v);
+
+/* fault.c: after Unicorn raised an exception, clear its "exception in
+ * flight" so that the next one keeps its vector (no #DF from stale state).
+ * l2_fault_init once per instance (0, or -1: out of memory). */
+int l2_fault_init(struct l2_inst *in);
+void l2_fault_forget(struct l2_inst *in);
 
 /* run.c: the engine's run() */
 int l2_run(struct l2_engine *e, struct tdx_l2_run *run);

@@ -130,9 +130,10 @@ static uint64_t fault_rip(struct l2_inst *in, unsigned acc, uint64_t addr)
 	return in->last_addr;
 }
 
-/* EPT violation for an access the VM's attributes forbid (SDM 28.2.1):
- * the module's callback fills reason, R/W/X, rights and GPA; we add GLA
- * valid (bit 7) and, unless it was a paging-structure access, bit 8. */
+/* EPT violation for an access the VM's attributes forbid (SDM 28.2.1,
+ * table 28-7): the module's callback fills reason, R/W/X, rights and GPA;
+ * we add GLA valid (bit 7) and, unless it was a paging-structure access,
+ * bit 8 and the linear translation's U/S, R/W, XD (bits 11:9). */
 static void ept_exit(struct l2_inst *in, uint64_t gla, uint64_t gpa, unsigned acc, int walk,
 		     uint64_t rip)
 {
@@ -147,7 +148,8 @@ static void ept_exit(struct l2_inst *in, uint64_t gla, uint64_t gpa, unsigned ac
 		return;
 	}
 	in->x.exit = f;
-	in->x.exit.qual |= TDX_EPT_QUAL_GLA_VALID | (walk ? 0 : TDX_EPT_QUAL_GLA_XLAT);
+	in->x.exit.qual |= TDX_EPT_QUAL_GLA_VALID |
+			   (walk ? 0 : TDX_EPT_QUAL_GLA_XLAT | (paging_on(in) ? l2_linear_attrs(in, gla) : 0));
 	in->x.exit.gla = gla;
 	in->x.exit.gpa = gpa;
 	l2_stop_exit(in, rip, 0);

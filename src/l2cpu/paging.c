@@ -7,7 +7,11 @@
 #include "l2cpu.h"
 
 #define PTE_P    1ull
+#define PTE_RW   (1ull << 1)
+#define PTE_US   (1ull << 2)
 #define PTE_PS   (1ull << 7)
+#define PTE_XD   (1ull << 63)
+#define EFER_NXE (1ull << 11)
 #define PTE_ADDR 0x000FFFFFFFFFF000ull
 
 int l2_walk(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
@@ -53,4 +57,30 @@ int l2_walk_rec(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
 		table = e & PTE_ADDR;
 	}
 	return 0;
+}
+
+/* EPT-violation qualification bits 11:9 for the translation of gla (SDM
+ * table 28-7): user-mode if U/S is set at every level, read/write if R/W
+ * is, execute-disable if any level has XD (with EFER.NXE). 0 if gla is not
+ * mapped or a table cannot be read. */
+uint64_t l2_linear_attrs(struct l2_inst *in, uint64_t gla)
+{
+	struct tdx_l2_run *run = in->run;
+	struct tdx_l2_exit fault;
+	int levels = (in->cr4 >> 12) & 1 ? 5 : 4;
+	uint64_t table = in->cr3 & PTE_ADDR, all = PTE_US | PTE_RW, any = 0;
+
+	for (int l = levels; l >= 1; l--) {
+		unsigned shift = 12 + 9 * (l - 1);
+		uint64_t ea = table + ((gla >> shift) & 0x1FF) * 8, e = 0;
+		if (run->mem(run, ea, &e, 8, TDX_L2_ACC_READ, &fault) || !(e & PTE_P))
+			return 0;
+		all &= e;
+		any |= e & PTE_XD;
+		if (l == 1 || ((l == 2 || l == 3) && (e & PTE_PS)))
+			break;
+		table = e & PTE_ADDR;
+	}
+	return ((all & PTE_US) ? TDX_EPT_QUAL_USER_LA : 0) | ((all & PTE_RW) ? TDX_EPT_QUAL_RW_LA : 0) |
+	       ((any && (in->efer & EFER_NXE)) ? TDX_EPT_QUAL_XD_LA : 0);
 }

@@ -9,6 +9,8 @@
  * budget; when it is used up the exit is the preemption timer (52). */
 #include <string.h>
 
+#include <Zydis/Zydis.h>
+
 #include "l2cpu.h"
 
 #define BUDGET_CAP (1ull << 26)		/* instructions per uc_emu_start without a deadline */
@@ -58,7 +60,10 @@ static int msr_event(struct l2_inst *in, struct tdx_l2_run *run)
 	uint32_t msr = (uint32_t)reg(in, UC_X86_REG_RCX);
 	int w = in->x.msr_write;
 
-	if (l2_msr_intercepted(run, msr, w)) {
+	/* The module may let an exiting MSR run natively once (l2_msr.c). */
+	if (run->msr_granted)
+		run->msr_granted = 0;
+	else if (l2_msr_intercepted(run, msr, w)) {
 		to_exit(in, w ? TDX_EXIT_WRMSR : TDX_EXIT_RDMSR);
 		return 0;
 	}
@@ -108,7 +113,7 @@ static int quiet_stop(struct l2_inst *in, uc_err err)
 
 	if (err == UC_ERR_OK && b && in->executed) {
 		l2_decode(b, 15, &d);
-		if (d.op[0] == 0xF4 && rip == in->last_addr + in->last_size) {
+		if (d.mnemonic == ZYDIS_MNEMONIC_HLT && rip == in->last_addr + in->last_size) {
 			in->x.rip = in->last_addr;
 			in->x.len = 1;
 			to_exit(in, TDX_EXIT_HLT);
@@ -189,6 +194,7 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 			quiet_stop(in, err);
 			break;
 		case STOP_INTR:
+			l2_fault_forget(in);	/* nothing stays in flight (fault.c) */
 			if (in->x.vector == 14 && l2_mem_pf_spurious(in, reg(in, UC_X86_REG_CR2))) {
 				set_reg(in, UC_X86_REG_CR2, cr2);
 				set_reg(in, UC_X86_REG_RIP, in->x.rip);

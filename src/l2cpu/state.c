@@ -20,7 +20,6 @@
 #define AR_DPL(ar) (((ar) >> 5) & 3u)
 #define RFLAGS_VM (1ull << 17)
 #define MSR_EFER 0xC0000080u
-#define VMCS_ENTRY_INTR_INFO 0x4016u
 #define VMCS_GUEST_FS_BASE 0x680Eu
 #define VMCS_GUEST_GS_BASE 0x6810u
 

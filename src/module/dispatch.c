@@ -5,8 +5,10 @@
 
 #include "td.h"
 
-/* One row per leaf this model implements; versions above max_version are
- * rejected with OPERAND_INVALID | RAX (1.2: only TDG.VM.RD accepts 1). */
+/* One row per leaf this model implements. As MOD td_call() does, a version
+ * other than 0 is rejected here with OPERAND_INVALID | RAX for every leaf
+ * but TDG.VM.RD, which gets any version and checks it itself after
+ * presetting its outputs (MOD tdg_vm_rd_wr.c). */
 static const struct {
 	tdx_leaf_fn *fn;
 	uint8_t max_version;
@@ -18,11 +20,14 @@ static const struct {
 	[TDG_MR_REPORT] = { tdg_mr_report, 0 },
 	[TDG_VP_CPUIDVE_SET] = { tdg_vp_cpuidve_set, 0 },
 	[TDG_MEM_PAGE_ACCEPT] = { tdg_mem_page_accept, 0 },
-	[TDG_VM_RD] = { tdg_vm_rd, 1 },
+	[TDG_VM_RD] = { tdg_vm_rd, 0xFF },
 	[TDG_VM_WR] = { tdg_vm_wr, 0 },
 	[TDG_VP_RD] = { tdg_vp_rd, 0 },
 	[TDG_VP_WR] = { tdg_vp_wr, 0 },
 	[TDG_SYS_RD] = { tdg_sys_rd, 0 },
+	[TDG_SYS_RDALL] = { tdg_sys_rdall, 0 },
+	[TDG_SERVTD_RD] = { tdg_servtd_rd, 0 },
+	[TDG_SERVTD_WR] = { tdg_servtd_wr, 0 },
 	[TDG_MR_VERIFYREPORT] = { tdg_mr_verifyreport, 0 },
 	[TDG_MEM_PAGE_ATTR_RD] = { tdg_mem_page_attr_rd, 0 },
 	[TDG_MEM_PAGE_ATTR_WR] = { tdg_mem_page_attr_wr, 0 },
@@ -58,12 +63,19 @@ enum tdx_tdcall_outcome tdx_module_tdcall(struct tdx_td *td, unsigned vcpu,
 	uint64_t status;
 	uint64_t gpr_in[TDX_NR_GPRS];
 
+	/* A new TDCALL: a trap-like exit the host never resumed is abandoned. */
+	c.vcpu->in_trap = 0;
+
 	memcpy(gpr_in, regs->gpr, sizeof(gpr_in));
 	if ((rax & TDX_LEAF_RSVD_MASK) || leaf >= NR_LEAVES || !leaf_table[leaf].fn ||
 	    TDX_LEAF_VERSION(rax) > leaf_table[leaf].max_version)
 		status = tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RAX);
 	else
 		status = leaf_table[leaf].fn(&c);
+	/* A page state the windows could not follow: the guest must not see
+	 * the leaf complete (it would touch a page its window refuses). */
+	if (tdx_td_check_windows(td))
+		c.outcome = TDX_OUTCOME_TD_DEAD;
 
 	switch (c.outcome) {
 	case TDX_OUTCOME_DONE:
@@ -71,10 +83,16 @@ enum tdx_tdcall_outcome tdx_module_tdcall(struct tdx_td *td, unsigned vcpu,
 		regs->rip += TDX_TDCALL_LEN;
 		break;
 	case TDX_OUTCOME_TD_EXIT:
+		if (c.vcpu->in_trap)
+			break;	/* trap-like: the leaf's outputs are the guest's */
+		/* fall through */
 	case TDX_OUTCOME_INJECT:
 		/* The module writes guest GPRs only when a leaf completes: a TD
 		 * exit or an injected exception leaves them as the guest had
 		 * them, whatever outputs the leaf began to write (1.3). */
+		memcpy(regs->gpr, gpr_in, sizeof(gpr_in));
+		break;
+	case TDX_OUTCOME_TD_DEAD:
 		memcpy(regs->gpr, gpr_in, sizeof(gpr_in));
 		break;
 	default:	/* REEXECUTE keeps progress a leaf saved in GPRs (INVGLA's RDX) */
@@ -93,6 +111,11 @@ enum tdx_tdcall_outcome tdx_module_resume(struct tdx_td *td, unsigned vcpu,
 
 	if (v->l2.pending.active)	/* the exit came from an L2 (tdx-abi.md 7.4) */
 		return tdx_l2_resume(td, v, regs, exit);
+	if (v->in_trap) {	/* trap-like async exit: RIP already advanced */
+		regs->rax = v->trap_rax;
+		v->in_trap = 0;
+		return TDX_OUTCOME_DONE;
+	}
 	if (!v->in_vmcall)
 		return TDX_OUTCOME_REEXECUTE;	/* fault-like exit: run the TDCALL again */
 

@@ -138,6 +138,13 @@ void tdx_td_set_l2_engine(struct tdx_td *td, const struct tdx_l2_engine_ops *ops
 	td->l2.engine_ctx = ctx;
 }
 
+const struct tdx_l2_engine_ops *tdx_td_l2_engine(const struct tdx_td *td, void **ctx)
+{
+	if (ctx)
+		*ctx = td->l2.engine ? td->l2.engine_ctx : NULL;
+	return td->l2.engine;
+}
+
 void tdx_vcpu_set_l1_apic(struct tdx_td *td, unsigned vcpu, uint8_t rvi, uint8_t ppr)
 {
 	if (vcpu < td->cfg.num_vcpus) {

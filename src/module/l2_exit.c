@@ -170,6 +170,9 @@ enum tdx_l2_route tdx_l2_route(struct tdx_call *c, struct tdx_l2_run *run, uint6
 		why = "L2 EPT violation on an unmapped private GPA";
 		break;
 	}
+	case TDX_EXIT_RDMSR:
+	case TDX_EXIT_WRMSR:
+		return tdx_l2_msr_exit(c, run);	/* the module's MSR policy (l2_msr.c) */
 	case TDX_EXIT_EPT_MISCONFIG:
 		why = "L2 EPT misconfiguration";
 		break;
@@ -330,6 +333,7 @@ void tdx_l2_run_init(struct tdx_call *c, struct tdx_l2_run *run, unsigned vm)
 	run->tsc_deadline = c->vcpu->tsc_deadline[vm];
 	run->vapic_gpa = s->vapic_gpa;
 	run->msr_bitmap = s->msr_bitmap;
+	run->msr_bitmap_td = c->td->l2.msr_bitmap;
 	run->mem_gen = c->td->mem.gen;
 	run->vmread = cb_vmread;
 	run->vmwrite = cb_vmwrite;

@@ -1,11 +1,14 @@
 /* measure.c: per-TD measurement state and the module's own identity
- * (TEE_TCB_INFO), section 9. Hashes and the MAC use OpenSSL EVP. */
+ * (TEE_TCB_INFO), section 9. Hashes use Nettle, whose contexts live in
+ * the caller's memory: the leaves run in signal handlers, where nothing
+ * may allocate or take a lock (OpenSSL's EVP does both). */
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <nettle/sha2.h>
 
 #include "td.h"
 
@@ -25,15 +28,33 @@ static const uint8_t model_tee_tcb_svn[16] = { 0x01, 0x05, 0x00 };
 int tdx_sha384(const void *a, size_t alen, const void *b, size_t blen,
 	       uint8_t out[TDX_MR_SIZE])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	unsigned int n = 0;
-	int ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha384(), NULL) &&
-		 EVP_DigestUpdate(ctx, a, alen) &&
-		 (!blen || EVP_DigestUpdate(ctx, b, blen)) &&
-		 EVP_DigestFinal_ex(ctx, out, &n) && n == TDX_MR_SIZE;
+	struct sha384_ctx ctx;
 
-	EVP_MD_CTX_free(ctx);
-	return ok ? 0 : -1;
+	sha384_init(&ctx);
+	sha384_update(&ctx, alen, a);
+	if (blen)
+		sha384_update(&ctx, blen, b);
+	sha384_digest(&ctx, TDX_MR_SIZE, out);
+	return 0;
+}
+
+/* n random bytes from the kernel; 0 or -1. */
+static int random_bytes(void *buf, size_t n, char *err, size_t errlen, const char *what)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t k = getrandom((uint8_t *)buf + got, n - got, 0);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			snprintf(err, errlen, "no entropy for the TD's %s: getrandom: %s", what,
+				 strerror(errno));
+			return -1;
+		}
+		got += (size_t)k;
+	}
+	return 0;
 }
 
 int tdx_measure_init(struct tdx_td *td, char *err, size_t errlen)
@@ -47,11 +68,10 @@ int tdx_measure_init(struct tdx_td *td, char *err, size_t errlen)
 	 * key, so any TD on the platform can verify another's report (local
 	 * attestation); the model treats each TD as its own platform, so a
 	 * report verifies only in the TD that made it. */
-	if (RAND_bytes(mr->mac_key, sizeof(mr->mac_key)) != 1) {
-		snprintf(err, errlen, "no entropy for the TD's report MAC key (RAND_bytes failed)");
+	if (random_bytes(mr->mac_key, sizeof(mr->mac_key), err, errlen, "report MAC key"))
 		return -1;
-	}
-	return 0;
+	/* TD_UUID (metadata_td.c): random per TD, never all zero in practice. */
+	return random_bytes(td->td_uuid, sizeof(td->td_uuid), err, errlen, "TD_UUID");
 }
 
 int tdx_measure_tee_tcb_info(struct tdx_tee_tcb_info *info)

@@ -1,5 +1,5 @@
-/* mem.c: TD memory (one sparse memfd, three mappings) and the SEPT state
- * arrays, with the guest windows kept in step with the state (mem.h). */
+/* mem.c: TD memory (one sparse memfd, three mappings), the SEPT state
+ * arrays and their locks (mem.h). The windows' two modes are in window.c. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "td.h"
+#include "window.h"
 
 #define PAGES_PER_2M 512u
 
@@ -18,6 +19,11 @@
 enum { R_INIT = 0, R_FREE_C, R_PENDING_C, R_PRESENT_C, R_SPLIT_C };
 /* sept4k[] codes; 0 = initial 4 KiB PENDING leaf. */
 enum { P_PENDING_C = 0, P_FREE_C, P_PRESENT_C };
+
+/* States are bytes read by other threads without a lock (queries,
+ * diagnostics): relaxed atomic accesses, so there is no data race. */
+#define LOAD(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define STORE(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 
 static void *map_state(uint64_t bytes)
 {
@@ -68,10 +74,12 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
+	m->uffd = -1;
 	m->size = size;
 	m->shared_bit = shared_bit;
 	m->policy = policy;
-	m->fd = memfd_create("tdxkit-td-mem", MFD_CLOEXEC);
+	m->mode = TDX_WINDOWS_PROTECT;
+	m->fd = memfd_create("td-memory", MFD_CLOEXEC);	/* what /proc/PID/maps shows */
 	if (m->fd < 0) {
 		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
 		return -1;
@@ -89,8 +97,10 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 	m->sept4k = map_state(pages);
 	m->accept_ctr = map_state(regions * sizeof(uint16_t));
 	m->shared_map = map_state(pages);
+	m->lock2m = map_state(regions * sizeof(uint32_t));
+	m->lock4k = map_state(pages);
 	if (!m->host || !m->priv || !m->shared || !m->sept2m || !m->sept4k ||
-	    !m->accept_ctr || !m->shared_map) {
+	    !m->accept_ctr || !m->shared_map || !m->lock2m || !m->lock4k) {
 		snprintf(err, errlen, "cannot map 3 x 0x%llx bytes of TD memory: %s",
 			 (unsigned long long)size, strerror(errno));
 		goto fail;
@@ -105,6 +115,7 @@ void tdx_mem_fini(struct tdx_mem *m)
 {
 	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
 
+	tdx_window_fini(m);
 	unmap(m->host, m->size);
 	unmap(m->priv, m->size);
 	unmap(m->shared, m->shared ? m->size + TDX_PAGE_SIZE_4K : 0);
@@ -112,10 +123,13 @@ void tdx_mem_fini(struct tdx_mem *m)
 	unmap(m->sept4k, pages);
 	unmap(m->accept_ctr, regions * sizeof(uint16_t));
 	unmap(m->shared_map, pages);
+	unmap((void *)m->lock2m, regions * sizeof(uint32_t));
+	unmap((void *)m->lock4k, pages);
 	if (m->fd >= 0)
 		close(m->fd);
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
+	m->uffd = -1;
 }
 
 void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w)
@@ -123,6 +137,11 @@ void tdx_td_windows(const struct tdx_td *td, struct tdx_mem_windows *w)
 	w->private_base = td->mem.priv;
 	w->shared_base = td->mem.shared;
 	w->size = td->mem.size;
+}
+
+int tdx_td_memory_fd(const struct tdx_td *td)
+{
+	return td->mem.fd;
 }
 
 void *tdx_mem_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
@@ -143,10 +162,85 @@ void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
 	return p;
 }
 
+void *tdx_td_host_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len, char *why, size_t whylen)
+{
+	uint64_t off = gpa & ~td->shared_bit;
+	uint8_t *p = tdx_td_gpa_ptr(td, gpa, len);
+
+	if (!p) {
+		if (why)
+			snprintf(why, whylen, "GPA 0x%llx (+0x%llx) is outside TD memory",
+				 (unsigned long long)gpa, (unsigned long long)len);
+		return NULL;
+	}
+	for (uint64_t a = off & ~(TDX_PAGE_SIZE_4K - 1); a < off + len; a += TDX_PAGE_SIZE_4K)
+		if (!tdx_mem_is_shared(&td->mem, a / TDX_PAGE_SIZE_4K)) {
+			if (why)
+				snprintf(why, whylen, "GPA 0x%llx is %s: a host reaches TD memory only "
+					 "through pages the TD shared", (unsigned long long)a,
+					 tdx_mem_state(&td->mem, a, NULL) == TDX_SEPT_PRESENT ? "private"
+											   : "not shared");
+			return NULL;
+		}
+	return p;
+}
+
 int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa)
 {
 	/* 8.1: nothing at or above 2^GPAW (bits 51:48 clear for GPAW 48). */
 	return gpa < (td->shared_bit << 1);
+}
+
+/* ---- locks --------------------------------------------------------------- */
+
+#define WRITER 0x80000000u
+
+int tdx_sept_tryread(struct tdx_mem *m, uint64_t r)
+{
+	if (atomic_fetch_add_explicit(&m->lock2m[r], 1, memory_order_acquire) & WRITER) {
+		atomic_fetch_sub_explicit(&m->lock2m[r], 1, memory_order_relaxed);
+		return 0;
+	}
+	return 1;
+}
+
+void tdx_sept_read(struct tdx_mem *m, uint64_t r)
+{
+	while (!tdx_sept_tryread(m, r))
+		__builtin_ia32_pause();
+}
+
+void tdx_sept_unread(struct tdx_mem *m, uint64_t r)
+{
+	atomic_fetch_sub_explicit(&m->lock2m[r], 1, memory_order_release);
+}
+
+int tdx_sept_trywrite(struct tdx_mem *m, uint64_t r)
+{
+	uint32_t free_word = 0;
+	return atomic_compare_exchange_strong_explicit(&m->lock2m[r], &free_word, WRITER,
+						       memory_order_acquire, memory_order_relaxed);
+}
+
+void tdx_sept_write(struct tdx_mem *m, uint64_t r)
+{
+	while (!tdx_sept_trywrite(m, r))
+		__builtin_ia32_pause();
+}
+
+void tdx_sept_unwrite(struct tdx_mem *m, uint64_t r)
+{
+	atomic_fetch_and_explicit(&m->lock2m[r], ~WRITER, memory_order_release);
+}
+
+int tdx_sept_trylock_page(struct tdx_mem *m, uint64_t p)
+{
+	return atomic_exchange_explicit(&m->lock4k[p], 1, memory_order_acquire) == 0;
+}
+
+void tdx_sept_unlock_page(struct tdx_mem *m, uint64_t p)
+{
+	atomic_store_explicit(&m->lock4k[p], 0, memory_order_release);
 }
 
 /* ---- state ------------------------------------------------------------- */
@@ -160,7 +254,7 @@ enum tdx_region tdx_mem_region(const struct tdx_mem *m, uint64_t r)
 {
 	if (r >= nr_regions(m->size))
 		return TDX_REGION_FREE;
-	switch (m->sept2m[r]) {
+	switch (LOAD(&m->sept2m[r])) {
 	case R_INIT:
 		/* Initial host mapping (issue): 2 MiB leaves where a whole region
 		 * fits under POLICY_2M, 4 KiB leaves everywhere else. */
@@ -181,7 +275,7 @@ enum tdx_sept_state tdx_mem_page4k(const struct tdx_mem *m, uint64_t p)
 {
 	if (p >= m->size / TDX_PAGE_SIZE_4K)
 		return TDX_SEPT_FREE;
-	switch (m->sept4k[p]) {
+	switch (LOAD(&m->sept4k[p])) {
 	case P_PENDING_C:
 		return TDX_SEPT_PENDING;
 	case P_PRESENT_C:
@@ -211,7 +305,7 @@ enum tdx_sept_state tdx_mem_state(const struct tdx_mem *m, uint64_t gpa,
 	}
 }
 
-/* Grow the range a window was made accessible in (for tdx_mem_reset). */
+/* Grow the range a window was made touchable in (for tdx_mem_reset). */
 static void opened(struct tdx_mem_range *r, uint64_t off, uint64_t len)
 {
 	if (r->lo >= r->hi) {
@@ -225,25 +319,16 @@ static void opened(struct tdx_mem_range *r, uint64_t off, uint64_t len)
 		r->hi = off + len;
 }
 
-/* The private window shows a page iff it is PRESENT (issue). mprotect can
- * only fail here on vm.max_map_count exhaustion; the state stays right. */
-static void protect_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
+/* The private window shows a page iff it is PRESENT (issue). */
+static void window_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int touchable)
 {
 	if (off >= m->size)
 		return;
 	if (len > m->size - off)
 		len = m->size - off;
-	if (rw)
+	if (touchable)
 		opened(&m->open_priv, off, len);
-	mprotect(m->priv + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
-}
-
-void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw)
-{
-	m->gen++;
-	if (rw)
-		opened(&m->open_shared, off, len);
-	mprotect(m->shared + off, len, rw ? PROT_READ | PROT_WRITE : PROT_NONE);
+	tdx_window_update(m, TDX_WINDOW_PRIVATE, off, len, touchable);
 }
 
 void tdx_mem_set_region(struct tdx_mem *m, uint64_t r, enum tdx_region k)
@@ -255,12 +340,12 @@ void tdx_mem_set_region(struct tdx_mem *m, uint64_t r, enum tdx_region k)
 	enum tdx_region old = tdx_mem_region(m, r);
 
 	m->gen++;
-	m->sept2m[r] = code[k];
+	STORE(&m->sept2m[r], code[k]);
 	m->accept_ctr[r] = 0;	/* any change of the 2 MiB entry ends a partial accept */
 	if (k == TDX_REGION_SPLIT)
 		return;		/* caller sets the 4 KiB entries and their windows */
 	if (k == TDX_REGION_PRESENT || old == TDX_REGION_PRESENT || old == TDX_REGION_SPLIT)
-		protect_priv(m, r * TDX_PAGE_SIZE_2M, TDX_PAGE_SIZE_2M, k == TDX_REGION_PRESENT);
+		window_priv(m, r * TDX_PAGE_SIZE_2M, TDX_PAGE_SIZE_2M, k == TDX_REGION_PRESENT);
 }
 
 void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t p, enum tdx_sept_state s)
@@ -268,10 +353,10 @@ void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t p, enum tdx_sept_state s)
 	enum tdx_sept_state old = tdx_mem_page4k(m, p);
 
 	m->gen++;
-	m->sept4k[p] = s == TDX_SEPT_PRESENT ? P_PRESENT_C :
-		       s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C;
+	STORE(&m->sept4k[p], s == TDX_SEPT_PRESENT ? P_PRESENT_C :
+			     s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C);
 	if ((old == TDX_SEPT_PRESENT) != (s == TDX_SEPT_PRESENT))
-		protect_priv(m, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K, s == TDX_SEPT_PRESENT);
+		window_priv(m, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K, s == TDX_SEPT_PRESENT);
 }
 
 void tdx_mem_split(struct tdx_mem *m, uint64_t r, enum tdx_sept_state s)
@@ -282,16 +367,26 @@ void tdx_mem_split(struct tdx_mem *m, uint64_t r, enum tdx_sept_state s)
 
 	if (n > PAGES_PER_2M)
 		n = PAGES_PER_2M;
-	m->gen++;
-	/* The window already matches: every 4 KiB leaf keeps the 2 MiB state. */
+	/* The window already matches: every 4 KiB leaf keeps the 2 MiB state.
+	 * Nobody reads these entries before the region says SPLIT (the
+	 * release store below orders them). */
 	memset(m->sept4k + first, c, n);
-	m->sept2m[r] = R_SPLIT_C;
 	m->accept_ctr[r] = 0;
+	m->gen++;
+	__atomic_store_n(&m->sept2m[r], R_SPLIT_C, __ATOMIC_RELEASE);
 }
 
 int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t p)
 {
-	return p < m->size / TDX_PAGE_SIZE_4K && m->shared_map[p];
+	return p < m->size / TDX_PAGE_SIZE_4K && LOAD(&m->shared_map[p]);
+}
+
+void tdx_mem_set_shared(struct tdx_mem *m, uint64_t p, int shared)
+{
+	m->gen++;
+	if (shared)	/* the caller makes the shared window touchable */
+		opened(&m->open_shared, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K);
+	STORE(&m->shared_map[p], (uint8_t)!!shared);
 }
 
 static int overlaps(const struct tdx_mem_range *r, uint64_t off, uint64_t len)
@@ -311,8 +406,20 @@ void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 {
 	if (!maybe_written(m, off, len))
 		return;		/* zeros already: no system call */
-	/* Punching a hole frees the pages: the next touch reads fresh zeroes,
-	 * with no copying and no RSS (issue: accept zeroes cheaply). */
+	/* One 4 KiB page (a 4 KiB accept): a page the memfd does not hold is
+	 * a hole and reads as zeroes already; one it holds is cleared in
+	 * place. No hole punch: that takes the file's lock, which every VCPU
+	 * accepting at once would queue on. mincore(2) tells which, from the
+	 * page cache, without faulting the page in. */
+	unsigned char in_core;
+	if (len == TDX_PAGE_SIZE_4K && mincore(m->host + off, len, &in_core) == 0) {
+		if (in_core & 1)
+			memset(m->host + off, 0, len);
+		return;
+	}
+	/* Larger ranges: punching a hole frees the pages: the next touch
+	 * reads fresh zeroes, with no copying and no RSS (issue: accept
+	 * zeroes cheaply). It also unmaps them from every window. */
 	if (fallocate(m->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 		      (off_t)off, (off_t)len) == 0)
 		return;
@@ -335,6 +442,8 @@ static int clear_state(void *p, uint64_t bytes)
 	return 0;
 }
 
+/* Caller: no TDCALL or host operation on this TD in flight (no SEPT lock
+ * is held, so the lock words are all zero already). */
 int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 {
 	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
@@ -370,18 +479,15 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 		return -1;
 	}
 	/* Only where a window was opened since the last reset can it be
-	 * accessible now. */
-	const struct { uint8_t *base; struct tdx_mem_range *r; } w[] = {
-		{ m->priv, &m->open_priv }, { m->shared, &m->open_shared },
-	};
-	for (unsigned i = 0; i < 2; i++)
-		if (w[i].r->hi > w[i].r->lo &&
-		    mprotect(w[i].base + w[i].r->lo, w[i].r->hi - w[i].r->lo, PROT_NONE)) {
-			snprintf(err, errlen, "mprotect(TD memory window): %s", strerror(errno));
-			return -1;
-		}
+	 * touchable now: take that away again, in whichever window mode. */
+	if (m->open_priv.hi > m->open_priv.lo)
+		tdx_window_update(m, TDX_WINDOW_PRIVATE, m->open_priv.lo,
+				  m->open_priv.hi - m->open_priv.lo, 0);
+	if (m->open_shared.hi > m->open_shared.lo)
+		tdx_window_update(m, TDX_WINDOW_SHARED, m->open_shared.lo,
+				  m->open_shared.hi - m->open_shared.lo, 0);
 	m->open_priv = m->open_shared = (struct tdx_mem_range){ 0, 0 };
-	return 0;
+	return tdx_window_check(m, err, errlen);
 }
 
 int tdx_td_page_state(const struct tdx_td *td, uint64_t gpa, struct tdx_page_state *st)

@@ -1,7 +1,9 @@
-/* mem.h: TD memory, its secure-EPT page states and the guest windows. */
+/* mem.h: TD memory, its secure-EPT page states, their locks and the guest
+ * windows. */
 #ifndef TDXKIT_MODULE_MEM_H
 #define TDXKIT_MODULE_MEM_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include "tdxkit/module.h"
 
@@ -10,9 +12,23 @@ struct tdx_call;
 /*
  * One memfd of mem_size bytes backs GPA space; it is mapped three times:
  * `host` (always RW: the module's and the VMM's view), `priv` and `shared`
- * (the guest windows; a page is RW only in the window that matches its
- * state). SEPT state is kept per 2 MiB region and, once split, per 4 KiB
- * page, in lazily-touched NORESERVE arrays so that a 64 GiB TD starts fast.
+ * (the guest windows). SEPT state is kept per 2 MiB region and, once
+ * split, per 4 KiB page, in lazily-touched NORESERVE arrays so that a
+ * 64 GiB TD starts fast.
+ *
+ * Locks, after the module's SEPT entry locks (MOD tdx_locks.h): each 2 MiB
+ * entry has a reader/writer word and each 4 KiB entry a lock byte. Host
+ * operations (AUG, DEMOTE, REMOVE, shared mapping) hold the region's write
+ * lock; a 2 MiB ACCEPT tries it; 4 KiB guest operations try the read lock
+ * and then the page's lock. A guest operation that finds a lock taken
+ * answers TDX_OPERAND_BUSY, as the module does. Readers that only look
+ * (page-state queries, diagnostics) take no lock: states are single bytes.
+ *
+ * The windows follow the states in one of two modes (enum tdx_window_mode):
+ * PROTECT: mprotect, RW exactly where the page may be touched; FAULT: the
+ * windows are RW and registered with a userfaultfd (minor faults, SIGBUS),
+ * pages are mapped on first touch by tdx_td_window_fault() and unmapped
+ * when a state change takes access away, so no VMA is split per page.
  */
 struct tdx_mem {
 	int fd;
@@ -26,6 +42,16 @@ struct tdx_mem {
 	uint8_t *sept4k;	/* per 4 KiB page, meaningful when the region is split */
 	uint16_t *accept_ctr;	/* per 2 MiB region: progress of an interrupted 2 MiB accept */
 	uint8_t *shared_map;	/* per 4 KiB page: 1 = mapped in the shared EPT */
+	_Atomic uint32_t *lock2m;	/* per region: bit 31 writer, bits 30:0 readers */
+	_Atomic uint8_t *lock4k;	/* per page: 1 = locked */
+	enum tdx_window_mode mode;
+	int uffd;		/* FAULT mode: the userfaultfd, else -1 */
+	/* Windows kept by someone else (the isolated engine: in the traced
+	 * program), or NULL: this process's own priv/shared mappings. */
+	const struct tdx_window_ops *ops;
+	void *ops_ctx;
+	_Atomic int win_errno;	/* a window update failed (errno): the TD cannot go on */
+	const char *win_call;	/* which call failed ("mprotect", "UFFDIO_CONTINUE") */
 	/* Generation: incremented by every change of a SEPT or shared state
 	 * and of an L2 alias, so that a cache of what L2 VMs may do with a
 	 * page (the L2 engine's) knows when to look again; tdx_mem_reset has
@@ -34,8 +60,8 @@ struct tdx_mem {
 	 * any time). */
 	uint64_t gen, reset_gen;
 	int host_out;
-	/* Byte ranges of each window made accessible since then (lo >= hi:
-	 * none): what tdx_mem_reset re-protects. */
+	/* Byte ranges of each window made touchable since then (lo >= hi:
+	 * none): what tdx_mem_reset takes access away from again. */
 	struct tdx_mem_range { uint64_t lo, hi; } open_priv, open_shared;
 };
 
@@ -43,13 +69,14 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 		 enum tdx_sept_policy policy, char *err, size_t errlen);
 void tdx_mem_fini(struct tdx_mem *m);
 /* Back to tdx_mem_init's state in the same mappings: contents zero, every
- * SEPT entry and shared flag initial, both windows PROT_NONE. Touches only
- * what changed. 0, or -1 with a reason. */
+ * SEPT entry and shared flag initial, neither window touchable. Touches
+ * only what changed. 0, or -1 with a reason. */
 int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen);
-
 /* tdx_td_gpa_ptr for the module itself, which writes only pages it has
  * checked are PRESENT: it does not count as a host pointer handed out. */
 void *tdx_mem_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len);
+/* Switch the windows to `mode` (re-applying every page's access); 0 or -1. */
+int tdx_mem_set_mode(struct tdx_mem *m, enum tdx_window_mode mode, char *err, size_t errlen);
 
 /* Is gpa (shared bit and all) a GPA the TD may name at all (below 2^GPAW)? */
 int tdx_gpa_valid(const struct tdx_td *td, uint64_t gpa);
@@ -77,7 +104,7 @@ uint64_t tdx_gpa_access(struct tdx_call *c, uint64_t gpa, uint64_t len,
  * SEPT state helpers (mem.c), for the leaves and host ops in this
  * directory. A 2 MiB region is FREE, a PENDING or PRESENT 2 MiB leaf, or
  * SPLIT into 4 KiB entries (read with tdx_mem_page4k). Setters keep the
- * private window in step: RW iff PRESENT.
+ * private window in step: touchable iff PRESENT. Callers hold the locks.
  */
 enum tdx_region { TDX_REGION_FREE, TDX_REGION_PENDING, TDX_REGION_PRESENT, TDX_REGION_SPLIT };
 int tdx_mem_region_full(const struct tdx_mem *m, uint64_t region);
@@ -91,10 +118,21 @@ void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t page, enum tdx_sept_state s)
 /* Demote: the region becomes 512 4 KiB entries in state s (window unchanged). */
 void tdx_mem_split(struct tdx_mem *m, uint64_t region, enum tdx_sept_state s);
 int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t page);
-void tdx_mem_protect_shared(struct tdx_mem *m, uint64_t off, uint64_t len, int rw);
+/* The shared EPT: page `page` mapped shared (1) or not, window kept in step. */
+void tdx_mem_set_shared(struct tdx_mem *m, uint64_t page, int shared);
 /* Zero [off, off+len) of TD memory (hole punch, memset fallback); nothing
  * to do where the memory cannot have been written since it was zero. */
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len);
+
+/* SEPT entry locks (see above). try* return 1 when taken. */
+int tdx_sept_tryread(struct tdx_mem *m, uint64_t region);
+void tdx_sept_read(struct tdx_mem *m, uint64_t region);
+void tdx_sept_unread(struct tdx_mem *m, uint64_t region);
+int tdx_sept_trywrite(struct tdx_mem *m, uint64_t region);
+void tdx_sept_write(struct tdx_mem *m, uint64_t region);
+void tdx_sept_unwrite(struct tdx_mem *m, uint64_t region);
+int tdx_sept_trylock_page(struct tdx_mem *m, uint64_t page);
+void tdx_sept_unlock_page(struct tdx_mem *m, uint64_t page);
 
 /* The built-in host's answer to an EPT-violation TD exit (mem_host.c): map
  * (AUG) or split (DEMOTE) per the SEPT policy so that the TDCALL can be

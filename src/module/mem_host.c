@@ -5,10 +5,15 @@
  * Model simplifications, on purpose: no BLOCK/TRACK steps before DEMOTE and
  * REMOVE, and the 4 KiB SEPT table under a 2 MiB entry is implicit (a 4 KiB
  * AUG under a FREE 2 MiB entry adds it, where the real module would say
- * TDX_EPT_WALK_FAILED until TDH.MEM.SEPT.ADD). */
+ * TDX_EPT_WALK_FAILED until TDH.MEM.SEPT.ADD).
+ *
+ * Every operation holds the write lock of each 2 MiB entry it changes
+ * (mem.h); the host waits for a lock where the module would answer BUSY
+ * and the host retry. */
 #include <stdio.h>
 
 #include "td.h"
+#include "window.h"
 
 #define PAGES_PER_2M 512u
 
@@ -38,25 +43,23 @@ static void drop_shared(struct tdx_mem *m, uint64_t off, uint64_t len)
 	int any = 0;
 
 	for (uint64_t i = 0; i < n; i++)
-		if (m->shared_map[first + i]) {
-			m->shared_map[first + i] = 0;
+		if (tdx_mem_is_shared(m, first + i)) {
+			tdx_mem_set_shared(m, first + i, 0);
 			any = 1;
 		}
 	if (any) {
-		tdx_mem_protect_shared(m, off, len, 0);
+		tdx_window_update(m, TDX_WINDOW_SHARED, off, len, 0);
 		tdx_mem_zero(m, off, len);
 	}
 }
 
-uint64_t tdx_host_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+/* The operations below with the region's write lock held. */
+static uint64_t aug_locked(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
 {
 	struct tdx_mem *m = &td->mem;
-	uint64_t st = check_gpa(td, gpa, level), r = gpa / TDX_PAGE_SIZE_2M;
-	enum tdx_region k;
+	uint64_t r = gpa / TDX_PAGE_SIZE_2M;
+	enum tdx_region k = tdx_mem_region(m, r);
 
-	if (st)
-		return st;
-	k = tdx_mem_region(m, r);
 	if (level == TDX_PAGE_2M) {
 		/* Only a FREE 2 MiB entry takes a 2 MiB page; a split one is a
 		 * non-free non-leaf (TDX_EPT_ENTRY_NOT_FREE, MOD tdh_mem_page_aug.c). */
@@ -77,13 +80,11 @@ uint64_t tdx_host_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level 
 	return TDX_SUCCESS;
 }
 
-uint64_t tdx_host_page_demote(struct tdx_td *td, uint64_t gpa)
+static uint64_t demote_locked(struct tdx_td *td, uint64_t gpa)
 {
 	struct tdx_mem *m = &td->mem;
-	uint64_t st = check_gpa(td, gpa, TDX_PAGE_2M), r = gpa / TDX_PAGE_SIZE_2M;
+	uint64_t r = gpa / TDX_PAGE_SIZE_2M;
 
-	if (st)
-		return st;
 	switch (tdx_mem_region(m, r)) {
 	case TDX_REGION_PENDING:
 		/* A partial interruptible accept is dropped: the 4 KiB leaves
@@ -99,15 +100,12 @@ uint64_t tdx_host_page_demote(struct tdx_td *td, uint64_t gpa)
 	}
 }
 
-uint64_t tdx_host_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+static uint64_t remove_locked(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
 {
 	struct tdx_mem *m = &td->mem;
-	uint64_t st = check_gpa(td, gpa, level), r = gpa / TDX_PAGE_SIZE_2M;
-	enum tdx_region k;
+	uint64_t r = gpa / TDX_PAGE_SIZE_2M;
+	enum tdx_region k = tdx_mem_region(m, r);
 
-	if (st)
-		return st;
-	k = tdx_mem_region(m, r);
 	if (level == TDX_PAGE_2M) {
 		if (k == TDX_REGION_SPLIT)
 			return TDX_EPT_ENTRY_NOT_LEAF | TDX_OPND_RCX;
@@ -124,6 +122,40 @@ uint64_t tdx_host_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_lev
 	tdx_mem_set_page4k(m, gpa / TDX_PAGE_SIZE_4K, TDX_SEPT_FREE);
 	tdx_mem_zero(m, gpa, TDX_PAGE_SIZE_4K);
 	return TDX_SUCCESS;
+}
+
+typedef uint64_t host_op_fn(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level);
+
+static uint64_t locked(struct tdx_td *td, host_op_fn *op, uint64_t gpa, enum tdx_page_level level)
+{
+	uint64_t st = check_gpa(td, gpa, level), r = gpa / TDX_PAGE_SIZE_2M;
+
+	if (st)
+		return st;
+	tdx_sept_write(&td->mem, r);
+	st = op(td, gpa, level);
+	tdx_sept_unwrite(&td->mem, r);
+	return st;
+}
+
+static uint64_t demote_op(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+{
+	return demote_locked(td, gpa);
+}
+
+uint64_t tdh_mem_page_aug(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+{
+	return locked(td, aug_locked, gpa, level);
+}
+
+uint64_t tdh_mem_page_demote(struct tdx_td *td, uint64_t gpa)
+{
+	return locked(td, demote_op, gpa, TDX_PAGE_2M);
+}
+
+uint64_t tdh_mem_page_remove(struct tdx_td *td, uint64_t gpa, enum tdx_page_level level)
+{
+	return locked(td, remove_locked, gpa, level);
 }
 
 /* Drop the private mapping of every page in [off, off+len) (a host's
@@ -161,17 +193,17 @@ static void flip_shared(struct tdx_mem *m, uint64_t first, uint64_t n, uint8_t t
 	for (uint64_t i = 0; i < n;) {
 		uint64_t j = i;
 
-		while (j < n && m->shared_map[first + j] != to)
-			m->shared_map[first + j++] = to;
+		while (j < n && tdx_mem_is_shared(m, first + j) != to)
+			tdx_mem_set_shared(m, first + j++, to);
 		if (j > i)
 			tdx_mem_zero(m, (first + i) * TDX_PAGE_SIZE_4K, (j - i) * TDX_PAGE_SIZE_4K);
-		while (j < n && m->shared_map[first + j] == to)
+		while (j < n && tdx_mem_is_shared(m, first + j) == to)
 			j++;
 		i = j;
 	}
 }
 
-uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared)
+uint64_t tdx_td_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int shared)
 {
 	struct tdx_mem *m = &td->mem;
 	uint64_t off = gpa & ~td->shared_bit;
@@ -184,20 +216,20 @@ uint64_t tdx_host_set_shared(struct tdx_td *td, uint64_t gpa, uint64_t len, int 
 		return TDX_OPERAND_INVALID | TDX_OPND_RDX;
 	if (off >= m->size || len > m->size - off)
 		return TDX_OPERAND_ADDR_RANGE_ERROR | TDX_OPND_RCX;
-	if (!len)
-		return TDX_SUCCESS;
+	/* One 2 MiB entry at a time, each under its write lock. */
+	for (uint64_t a = off, end = off + len; a < end;) {
+		uint64_t r = a / TDX_PAGE_SIZE_2M, rend = (r + 1) * TDX_PAGE_SIZE_2M;
+		uint64_t n = (end < rend ? end : rend) - a;
 
-	if (shared)
-		drop_private(m, off, len);
-	flip_shared(m, off / TDX_PAGE_SIZE_4K, len / TDX_PAGE_SIZE_4K, !!shared);
-	tdx_mem_protect_shared(m, off, len, shared);
+		tdx_sept_write(m, r);
+		if (shared)
+			drop_private(m, a, n);
+		flip_shared(m, a / TDX_PAGE_SIZE_4K, n / TDX_PAGE_SIZE_4K, !!shared);
+		tdx_window_update(m, TDX_WINDOW_SHARED, a, n, shared);
+		tdx_sept_unwrite(m, r);
+		a += n;
+	}
 	return TDX_SUCCESS;
-}
-
-void tdx_vcpu_set_interrupt_pending(struct tdx_td *td, unsigned vcpu, int pending)
-{
-	if (vcpu < td->cfg.num_vcpus)
-		td->vcpus[vcpu].intr_pending = !!pending;
 }
 
 /* ---- the built-in host --------------------------------------------------- */
@@ -212,20 +244,30 @@ static uint64_t aug_per_policy(struct tdx_td *td, uint64_t gpa)
 
 	if (tdx_mem_region(m, r) == TDX_REGION_FREE && m->policy == TDX_SEPT_POLICY_2M &&
 	    tdx_mem_region_full(m, r))
-		return tdx_host_page_aug(td, r * TDX_PAGE_SIZE_2M, TDX_PAGE_2M);
-	return tdx_host_page_aug(td, gpa & ~(TDX_PAGE_SIZE_4K - 1), TDX_PAGE_4K);
+		return aug_locked(td, r * TDX_PAGE_SIZE_2M, TDX_PAGE_2M);
+	return aug_locked(td, gpa & ~(TDX_PAGE_SIZE_4K - 1), TDX_PAGE_4K);
 }
+
+static int ept_locked(struct tdx_td *td, uint64_t gpa, unsigned type, unsigned req_level,
+		      char *why, size_t whylen);
 
 int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
 			 char *why, size_t whylen)
 {
 	struct tdx_mem *m = &td->mem;
-	uint64_t gpa = exit->gpa, eeq = exit->ext_exit_qual, st;
+	uint64_t gpa = exit->gpa, eeq = exit->ext_exit_qual;
 	unsigned type = eeq & 0xF, req_level = (eeq >> 32) & 0x7;
 
 	if (gpa & td->shared_bit) {
-		snprintf(why, whylen, "EPT violation on shared GPA 0x%llx: the built-in host "
-			 "maps shared memory only on request", (unsigned long long)gpa);
+		/* A TDCALL operand on a shared page the host has not mapped
+		 * (gpa_access.c): map that page shared, as KVM with QEMU converts
+		 * a page on a shared-GPA fault; the private content is lost. */
+		uint64_t page = gpa & ~td->shared_bit & ~(TDX_PAGE_SIZE_4K - 1);
+		if (page < m->size && tdx_td_set_shared(td, page, TDX_PAGE_SIZE_4K, 1) == TDX_SUCCESS)
+			return 0;
+		snprintf(why, whylen, "EPT violation on shared GPA 0x%llx beyond the TD's memory "
+			 "(size 0x%llx): the host cannot map it",
+			 (unsigned long long)gpa, (unsigned long long)m->size);
 		return -1;
 	}
 	if (type == TDX_EEQ_PENDING_EPT_VIOLATION) {
@@ -241,6 +283,20 @@ int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
 		return -1;
 	}
 
+	/* Decide and act under the entry's lock: another VCPU's exit for the
+	 * same region may have been served meanwhile. */
+	uint64_t r = gpa / TDX_PAGE_SIZE_2M;
+	tdx_sept_write(m, r);
+	int rc = ept_locked(td, gpa, type, req_level, why, whylen);
+	tdx_sept_unwrite(m, r);
+	return rc;
+}
+
+static int ept_locked(struct tdx_td *td, uint64_t gpa, unsigned type, unsigned req_level,
+		      char *why, size_t whylen)
+{
+	struct tdx_mem *m = &td->mem;
+	uint64_t st;
 	enum tdx_region k = tdx_mem_region(m, gpa / TDX_PAGE_SIZE_2M);
 	enum tdx_sept_state s = tdx_mem_state(m, gpa, NULL);
 
@@ -251,7 +307,7 @@ int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
 		 (type == TDX_EEQ_ATTR_WR && (k == TDX_REGION_PENDING || k == TDX_REGION_PRESENT)));
 
 	if (demote_4k)
-		st = tdx_host_page_demote(td, gpa & ~(TDX_PAGE_SIZE_2M - 1));
+		st = demote_locked(td, gpa & ~(TDX_PAGE_SIZE_2M - 1));
 	else if (s == TDX_SEPT_FREE)
 		st = aug_per_policy(td, gpa);
 	else if (s == TDX_SEPT_PRESENT)

@@ -255,3 +255,151 @@ long tdx_md_table_check(const struct tdx_md_context *mc)
 	}
 	return -1;
 }
+
+/* ---- metadata lists (TDG.SYS.RDALL; MOD md_dump_list, md_dump_sequence) ----
+ * A list is a header (u16 bytes used, u16 sequences, u32 reserved) and
+ * sequences: a header field ID naming the first field, then the values of
+ * consecutive whole fields of one class with the same element count and size. */
+#define LIST_HDR 8u
+#define LIST_MIN (LIST_HDR + 8u + 16u)	/* MOD: header + one field ID + MAX_ELEMENTS_IN_FIELD */
+
+struct md_pos {
+	size_t row;	/* mc->nrows: past the end of the context */
+	unsigned field;	/* field within the row */
+};
+
+static unsigned row_elems(const struct tdx_md_field *f)
+{
+	return f->elems ? f->elems : 1;
+}
+
+/* Rows whose fields a list carries: readable, not a delegated class. */
+static int row_listable(const struct tdx_td *td, const struct tdx_md_field *f)
+{
+	return f->rd_mask && !f->ops && row_present(td, f);
+}
+
+static uint64_t pos_id(const struct tdx_md_context *mc, struct md_pos p)
+{
+	const struct tdx_md_field *f = &mc->rows[p.row];
+
+	return (f->id & ~CODE_MASK) | (TDX_FIELD_CODE(f->id) + p.field * row_elems(f) * row_stride(f));
+}
+
+static struct md_pos first_listable(const struct tdx_td *td, const struct tdx_md_context *mc,
+				    size_t from)
+{
+	struct md_pos p = { from, 0 };
+
+	while (p.row < mc->nrows && !row_listable(td, &mc->rows[p.row]))
+		p.row++;
+	return p;
+}
+
+/* The next field a list may carry (MOD md_get_next_accessible_item, by field). */
+static struct md_pos next_listable(const struct tdx_td *td, const struct tdx_md_context *mc,
+				   struct md_pos p)
+{
+	const struct tdx_md_field *f = &mc->rows[p.row];
+
+	if (row_listable(td, f) && p.field + 1 < f->num / row_elems(f)) {
+		p.field++;
+		return p;
+	}
+	return first_listable(td, mc, p.row + 1);
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	memcpy(p, &v, sizeof(v));	/* x86-64: little-endian, as the module writes it */
+}
+
+uint64_t tdx_md_dump_list(struct tdx_call *c, const struct tdx_md_context *mc, uint64_t start,
+			  void *buf, uint32_t size, uint64_t *next)
+{
+	const struct tdx_td *td = c->td;
+	uint8_t *out = buf;
+	struct md_pos p;
+	unsigned elem;
+
+	*next = TDX_FIELD_ID_NULL;
+	if (size < LIST_MIN) {
+		*next = start;
+		return TDX_METADATA_LIST_OVERFLOW;
+	}
+	start = tdx_md_force_context(start, mc->ctx);
+	if (tdx_md_is_null_id(start)) {
+		p = first_listable(td, mc, 0);
+		if (p.row == mc->nrows)
+			return TDX_SUCCESS;	/* nothing readable: the buffer is left alone */
+	} else {
+		/* MOD md_check_field_and_get_entry(): class and code name the
+		 * first element of a field and the size code is the field's;
+		 * no other bit of the ID is looked at. */
+		const struct tdx_md_field *f = tdx_md_lookup(td, mc, start, &elem);
+		if (!f || (f->flags & TDX_MD_WHOLE_CLASS) || elem % row_elems(f) ||
+		    TDX_FIELD_ELEM_SIZE(start) != TDX_FIELD_ELEM_SIZE(f->id))
+			return TDX_METADATA_FIELD_ID_INCORRECT;
+		p = (struct md_pos){ (size_t)(f - mc->rows), elem / row_elems(f) };
+	}
+
+	uint32_t left = size - LIST_HDR, used = LIST_HDR, nseq = 0;
+	while (p.row < mc->nrows &&
+	       left >= 8 + row_elems(&mc->rows[p.row]) * 8) {
+		uint8_t *seq = out + used;
+		uint32_t room = left - 8, n = 0, nfields = 0;
+		int full = 1;	/* the sequence stopped for lack of room */
+		uint64_t hdr = 0;
+		const struct tdx_md_field *f = &mc->rows[p.row], *hf = f;
+
+		while (room >= row_elems(f) * 8) {
+			int readable = row_listable(td, f);
+			if (readable) {
+				for (unsigned e = 0; e < row_elems(f); e++)
+					put64(seq + 8 + 8 * (n + e),
+					      elem_get(c, f, p.field * row_elems(f) + e) & f->rd_mask);
+				if (!nfields) {
+					hdr = pos_id(mc, p);
+					hf = f;
+				}
+				room -= row_elems(f) * 8;
+				n += row_elems(f);
+				nfields++;
+			}
+			uint64_t last = pos_id(mc, p);
+			const struct tdx_md_field *lf = f;
+			p = next_listable(td, mc, p);
+			if (p.row < mc->nrows)
+				f = &mc->rows[p.row];
+			uint64_t nid = p.row < mc->nrows ? pos_id(mc, p) : 0;
+			/* A sequence ends at an unreadable field, the end of the
+			 * context, or a field that does not follow on. */
+			if (!readable || p.row == mc->nrows ||
+			    TDX_FIELD_CLASS(last) != TDX_FIELD_CLASS(nid) ||
+			    TDX_FIELD_CODE(last) + row_elems(lf) * row_stride(lf) != TDX_FIELD_CODE(nid) ||
+			    row_elems(lf) != row_elems(f) ||
+			    TDX_FIELD_ELEM_SIZE(lf->id) != TDX_FIELD_ELEM_SIZE(f->id)) {
+				full = 0;
+				break;
+			}
+		}
+		if (nfields) {
+			/* The header: the first field's ID in this context, reserved
+			 * bits and WRITE_MASK_VALID clear, element and field counts. */
+			hdr = tdx_md_force_context(hdr, mc->ctx) & ~(TDX_FIELD_RSVD_MASK | TDX_FIELD_WRITE_MASK_VALID);
+			hdr &= ~SEQ_MASK;
+			hdr |= (uint64_t)(row_elems(hf) - 1) << 34 | (uint64_t)(nfields - 1) << 38;
+			put64(seq, hdr);
+			used += 8 + 8 * n;
+			left -= 8 + 8 * n;
+			nseq++;
+		}
+		if (full || p.row == mc->nrows)
+			break;
+	}
+	put64(out, (uint64_t)(uint16_t)used | ((uint64_t)(uint16_t)nseq << 16));
+	if (p.row == mc->nrows)
+		return TDX_SUCCESS;
+	*next = pos_id(mc, p);
+	return TDX_METADATA_LIST_OVERFLOW;
+}

@@ -48,6 +48,8 @@ struct tdx_md_field {
 	const char *name;
 	uint64_t id;		/* field ID as the module's table has it (size, class, NON_ARCH, INC_SIZE) */
 	uint32_t num;		/* elements: codes base .. base + (num - 1) * stride */
+	uint8_t elems;		/* elements per field (MOD num_of_elem); 0 = 1. Only
+				 * TDG.SYS.RDALL's whole-field reads look at it */
 	uint8_t vm;		/* 0 = always present; n = only when NUM_L2_VMS >= n */
 	uint8_t store;		/* enum tdx_md_store */
 	uint8_t width;		/* MEM: bytes per element in storage (1, 2, 4 or 8) */
@@ -119,6 +121,22 @@ uint64_t tdx_md_guest_read(struct tdx_call *c, const struct tdx_md_context *mc, 
 			   int null_ok, uint64_t *value, uint64_t *next);
 uint64_t tdx_md_guest_write(struct tdx_call *c, const struct tdx_md_context *mc, uint64_t id,
 			    uint64_t value, uint64_t mask, uint64_t *old);
+
+/* metadata_hidden.c: classes the module knows but never lets a guest read
+ * or write (no guest masks), with their own field-ID validity rules: the TD
+ * VMCS (VCPU class 0) and CPUID_VALUES (TD class 20). */
+extern const struct tdx_md_class_ops tdx_md_td_vmcs_ops, tdx_md_cpuid_values_ops;
+#define TDX_MD_HIDDEN_CLASS(nm, fid, n, o) \
+	{ .name = (nm), .id = (fid), .num = (n), .flags = TDX_MD_WHOLE_CLASS, .ops = &(o) }
+
+/* TDG.SYS.RDALL (MOD md_dump_list() with MD_GUEST_RD): write a metadata list
+ * of the readable fields from `start` (a null ID: the first one) into the
+ * `size`-byte buffer: header, then sequences of whole fields. *next gets the
+ * field the list stopped before, or the null ID when the context is done.
+ * Returns TDX_SUCCESS, METADATA_LIST_OVERFLOW (more to read) or
+ * METADATA_FIELD_ID_INCORRECT (start is not the first element of a field). */
+uint64_t tdx_md_dump_list(struct tdx_call *c, const struct tdx_md_context *mc, uint64_t start,
+			  void *buf, uint32_t size, uint64_t *next);
 
 /* Table self-check for the tests: masks inside element sizes, MEM rows
  * inside their members, writable rows backed by memory of the element size. Returns the index

@@ -142,9 +142,9 @@ static const struct l2_field l2_vmcs[] = {
 /* Width of the field in bits, from encoding bits 14:13 (natural = 64). */
 static uint64_t width_mask(uint32_t enc)
 {
-	switch (TDX_VMCS_WIDTH(enc)) {
-	case TDX_VMCS_W16: return A16;
-	case TDX_VMCS_W32: return A32;
+	switch (VMCS_WIDTH(enc)) {
+	case VMCS_W16: return A16;
+	case VMCS_W32: return A32;
 	default: return ALL;
 	}
 }
@@ -153,9 +153,9 @@ static uint64_t width_mask(uint32_t enc)
  * and natural 3 (6.6). On input the size code is ignored (6.1). */
 static unsigned size_code(uint32_t enc)
 {
-	switch (TDX_VMCS_WIDTH(enc)) {
-	case TDX_VMCS_W16: return TDX_FIELD_16;
-	case TDX_VMCS_W32: return TDX_FIELD_32;
+	switch (VMCS_WIDTH(enc)) {
+	case VMCS_W16: return TDX_FIELD_16;
+	case VMCS_W32: return TDX_FIELD_32;
 	default: return TDX_FIELD_64;
 	}
 }

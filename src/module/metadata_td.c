@@ -1,7 +1,6 @@
 /* metadata_td.c: the TD-scope (context 1) table, one row per entry of the
  * module's TDR/TDCS lookup table in its order (docs/metadata-fields.md 1
  * and Appendix A). Rows with zero masks are fields the guest cannot see. */
-#include <openssl/rand.h>
 #include <string.h>
 
 #include "metadata.h"
@@ -11,16 +10,10 @@
 #define ALL16 0xFFFFull
 #define ALL8 0xFFull
 
-/* TD_UUID is random per TD (1): made on first use, as td.c knows nothing of it. */
+/* TD_UUID is random per TD (1), drawn at creation (measure.c). */
 static uint64_t get_td_uuid(struct tdx_call *c, const struct tdx_md_field *f, unsigned elem)
 {
-	uint64_t *u = c->td->td_uuid;
-
-	if (!(u[0] | u[1] | u[2] | u[3]) && RAND_bytes((unsigned char *)u, 4 * sizeof(*u)) != 1) {
-		u[0] = (uint64_t)(uintptr_t)c->td;	/* no entropy: still non-zero and per TD */
-		u[1] = ~u[0];
-	}
-	return u[elem];
+	return c->td->td_uuid[elem];
 }
 
 /* GPAW is the boolean CONFIG_FLAGS.GPAW (0 = 48-bit, 1 = 52-bit), not 48/52 (1). */
@@ -92,9 +85,9 @@ static const struct tdx_md_field td_rows[] = {
 	TDX_MD_TD("MROWNERCONFIG", 0x1310000300000020ull, 6, cfg.mrownerconfig, 8, ALL64, 0, NULL),
 	/* RTMR r element i = code 0x40 + 6r + i: the rtmr[4][48] array in order. */
 	TDX_MD_TD("RTMR", 0x1310000300000040ull, 24, mr.rtmr, 8, ALL64, 0, NULL),
-	/* CPUID values (20): leaf/subleaf-coded field codes, not modelled; the
-	 * whole class exists for the guest as NOT_READABLE (UNCONFIRMED detail). */
-	{ .name = "CPUID_VALUES", .id = 0x9410000300000000ull, .num = 160, .flags = TDX_MD_WHOLE_CLASS },
+	/* CPUID values (20): leaf/subleaf-coded field codes, checked as the
+	 * module checks them, never guest-readable (metadata_hidden.c). */
+	TDX_MD_HIDDEN_CLASS("CPUID_VALUES", 0x9410000300000000ull, 160, tdx_md_cpuid_values_ops),
 	/* Virtual MSR values (22). */
 	TDX_MD_HIDDEN("VIRTUAL_IA32_ARCH_CAPABILITIES", 0x961000030000010Aull, 1),
 	TDX_MD_HIDDEN("VIRTUAL_IA32_VMX_BASIC", 0x9610000300000480ull, 1),

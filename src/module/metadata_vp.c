@@ -1,7 +1,7 @@
 /* metadata_vp.c: the VCPU-scope (context 2) table, one row per entry of the
  * module's TDVPS lookup table in its order (docs/metadata-fields.md 2 and
- * Appendix A). Class 0 (L1's own VMCS) has no guest masks and is not
- * modelled. The per-L2-VM classes VMCS_n (36/44/52) and MSR_BITMAPS_n
+ * Appendix A). Class 0 (L1's own VMCS) has no guest masks: only its
+ * field-ID checks are modelled. The per-L2-VM classes VMCS_n (36/44/52) and MSR_BITMAPS_n
  * (37/45/53) are delegating rows (metadata_l2.c). */
 #include "metadata.h"
 
@@ -15,6 +15,9 @@
 #define CPUID_CONTROL_WR_MASK 0x3ull
 
 static const struct tdx_md_field vp_rows[] = {
+	/* The TD VMCS (class 0) comes first in the module's VCPU context; no
+	 * field of it is guest-readable (metadata_hidden.c). */
+	TDX_MD_HIDDEN_CLASS("TD_VMCS", 0x0024000300000000ull, 1, tdx_md_td_vmcs_ops),
 	TDX_MD_HIDDEN("VAPIC", 0x0120000300000000ull, 128),
 	/* VE_INFO (2): not guest-readable in 1.5.01 (TDG.VP.VEINFO.GET instead). */
 	TDX_MD_HIDDEN("EXIT_REASON", 0x0220000200000000ull, 1),

@@ -3,8 +3,8 @@
 #include <stddef.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <nettle/hmac.h>
+#include <nettle/memops.h>
 
 #include "td.h"
 
@@ -21,12 +21,12 @@ _Static_assert(offsetof(struct tdx_report, td_info) == 512, "TDINFO at offset 51
 int tdx_report_mac_compute(const struct tdx_td *td, const struct tdx_report_mac *m,
 			   uint8_t out[32])
 {
-	size_t n = 0;
+	struct hmac_sha256_ctx ctx;	/* Nettle: no allocation (measure.c) */
 
-	if (!EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, td->mr.mac_key,
-		       sizeof(td->mr.mac_key), (const unsigned char *)m, MAC_INPUT_LEN,
-		       out, 32, &n) || n != 32)
-		return -1;
+	hmac_sha256_set_key(&ctx, sizeof(td->mr.mac_key), td->mr.mac_key);
+	hmac_sha256_update(&ctx, MAC_INPUT_LEN, (const uint8_t *)m);
+	hmac_sha256_digest(&ctx, 32, out);
+	explicit_bzero(&ctx, sizeof(ctx));	/* it holds the key */
 	return 0;
 }
 
@@ -72,15 +72,15 @@ uint64_t tdx_report_verify_mac(const struct tdx_td *td, const struct tdx_report_
 
 	/* CPUSVN first: a report from another TCB level is reported as such
 	 * even though its MAC would not match either (9.4). */
-	if (CRYPTO_memcmp(m->cpusvn, td->mr.cpusvn, sizeof(m->cpusvn)))
+	if (!memeql_sec(m->cpusvn, td->mr.cpusvn, sizeof(m->cpusvn)))
 		return TDX_INVALID_CPUSVN;
 	if (m->report_type[0] != TDX_REPORT_TYPE_TDX)
 		return TDX_INVALID_REPORTMACSTRUCT;
 	if (tdx_report_mac_compute(td, m, mac))
 		return tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RTMR);
 	/* Constant time: the comparison must not tell how many bytes match. */
-	uint64_t st = CRYPTO_memcmp(mac, m->mac, sizeof(mac)) ? TDX_INVALID_REPORTMACSTRUCT
-							       : TDX_SUCCESS;
-	OPENSSL_cleanse(mac, sizeof(mac));
+	uint64_t st = memeql_sec(mac, m->mac, sizeof(mac)) ? TDX_SUCCESS
+							    : TDX_INVALID_REPORTMACSTRUCT;
+	explicit_bzero(mac, sizeof(mac));
 	return st;
 }

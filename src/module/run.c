@@ -24,6 +24,14 @@ void tdx_exit_ept_violation(struct tdx_call *c, uint64_t gpa, uint64_t qual,
 	c->outcome = TDX_OUTCOME_TD_EXIT;
 }
 
+void tdx_exit_trap_like(struct tdx_call *c, uint64_t guest_rax)
+{
+	c->regs->rip += TDX_TDCALL_LEN;
+	c->vcpu->trap_rax = guest_rax;
+	c->vcpu->in_trap = 1;
+	c->outcome = TDX_OUTCOME_TD_EXIT;
+}
+
 static int default_tdvmcall(struct tdx_td_exit *e)
 {
 	/* No host attached: every service is unsupported (GHCI status). */
@@ -40,8 +48,7 @@ static int host_handle(struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
 	if (reason == TDX_EXIT_TDCALL) {
 		int rc = h->tdvmcall ? h->tdvmcall(h->ctx, td, vcpu, e) : default_tdvmcall(e);
 		if (rc)
-			snprintf(td->dead_reason, sizeof(td->dead_reason),
-				 "the host stopped the TD on a TDVMCALL");
+			tdx_td_kill(td, "the host stopped the TD on a TDVMCALL");
 		return rc;
 	}
 	if (reason == TDX_EXIT_EPT_VIOLATION) {
@@ -49,14 +56,21 @@ static int host_handle(struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
 			return 0;
 		if (h->td_exit && h->td_exit(h->ctx, td, vcpu, e) == 0)
 			return 0;
-		snprintf(td->dead_reason, sizeof(td->dead_reason), "%s", why);
+		tdx_td_kill(td, "%s", why);
+		return -1;
+	}
+	if (TDX_STATUS_CODE(e->status) == TDX_CROSS_TD_TRAP) {
+		/* Trap-like: the guest already has its status; a host without a
+		 * td_exit callback just enters the TD again. */
+		if (!h->td_exit || h->td_exit(h->ctx, td, vcpu, e) == 0)
+			return 0;
+		tdx_td_kill(td, "the host stopped the TD on a cross-TD trap (%s)", e->why ? e->why : "");
 		return -1;
 	}
 	if (h->td_exit && h->td_exit(h->ctx, td, vcpu, e) == 0)
 		return 0;
-	snprintf(td->dead_reason, sizeof(td->dead_reason),
-		 "unhandled TD exit: status 0x%016llx (%s)",
-		 (unsigned long long)e->status, e->why ? e->why : "no reason given");
+	tdx_td_kill(td, "unhandled TD exit: status 0x%016llx (%s)",
+		    (unsigned long long)e->status, e->why ? e->why : "no reason given");
 	return -1;
 }
 
@@ -76,7 +90,7 @@ enum tdx_tdcall_outcome tdx_tdcall(struct tdx_td *td, unsigned vcpu,
 			 "VCPU %u does not exist (the TD has %u)", vcpu, td->cfg.num_vcpus);
 		return TDX_OUTCOME_TD_DEAD;
 	}
-	if (td->dead)
+	if (atomic_load(&td->dead))
 		return TDX_OUTCOME_TD_DEAD;
 	if (td->trace)
 		in = *regs;
@@ -85,8 +99,7 @@ enum tdx_tdcall_outcome tdx_tdcall(struct tdx_td *td, unsigned vcpu,
 		o = tdx_module_tdcall(td, vcpu, regs, &exit, inj);
 		if (o != TDX_OUTCOME_TD_EXIT)
 			break;
-		if (host_handle(td, vcpu, &exit)) {
-			td->dead = 1;
+		if (host_handle(td, vcpu, &exit) || tdx_td_check_windows(td)) {
 			o = TDX_OUTCOME_TD_DEAD;
 			break;
 		}
@@ -95,13 +108,9 @@ enum tdx_tdcall_outcome tdx_tdcall(struct tdx_td *td, unsigned vcpu,
 			break;
 		o = TDX_OUTCOME_TD_DEAD;	/* in case the loop runs out */
 	}
-	if (o == TDX_OUTCOME_TD_DEAD) {
-		if (!td->dead)
-			snprintf(td->dead_reason, sizeof(td->dead_reason),
-				 "the TDCALL at RIP 0x%llx made no progress after %d host fixes",
-				 (unsigned long long)rip0, MAX_REEXEC);
-		td->dead = 1;
-	}
+	if (o == TDX_OUTCOME_TD_DEAD)
+		tdx_td_kill(td, "the TDCALL at RIP 0x%llx made no progress after %d host fixes",
+			    (unsigned long long)rip0, MAX_REEXEC);	/* unless it died already */
 	if (td->trace)
 		td->trace(td->trace_ctx, vcpu, &in, regs, o);
 	return o;

@@ -1,10 +1,13 @@
 /* td.c: creating, resetting and destroying a TD from a configuration. */
+#include <cpuid.h>
 #include <stddef.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "td.h"
+#include "window.h"
 
 void tdx_td_config_init(struct tdx_td_config *cfg)
 {
@@ -16,6 +19,105 @@ void tdx_td_config_init(struct tdx_td_config *cfg)
 	cfg->xfam = 0x3;	/* x87 | SSE, the architectural minimum */
 	cfg->num_vcpus = 1;
 	cfg->sept_policy = TDX_SEPT_POLICY_2M;
+}
+
+static int config_check(const struct tdx_td_config *cfg, char *err, size_t errlen);
+
+/* TDH.MNG.INIT's TD_PARAMS rules as module 1.5.01 applies them (MOD
+ * tdh_mng_init.c read_and_set_td_configurations, helpers.c
+ * verify_td_attributes / check_xfam / verify_td_config_flags, constants from
+ * td_control_structures.h and tdh_sys_init.c). */
+#define ATTRIBUTES_FIXED0 (TDX_ATTR_DEBUG | TDX_ATTR_SEPT_VE_DISABLE | TDX_ATTR_MIGRATABLE | \
+			   TDX_ATTR_PKS | TDX_ATTR_PERFMON)	/* bits that may be 1 */
+#define CONFIG_FLAGS_FIXED0 (TDX_CONFIG_FLAGS_GPAW | TDX_CONFIG_FLAGS_FLEXIBLE_PENDING_VE | \
+			     TDX_CONFIG_FLAGS_NO_RBP_MOD)
+#define XFAM_FIXED0 0x0006DBE7ull	/* TDX_XFAM_FIXED0: bits that may be 1 */
+#define XFAM_FIXED1 0x00000003ull	/* x87 and SSE must be 1 */
+#define XFAM_AVX (1ull << 2)
+#define XFAM_AVX512 (7ull << 5)		/* k-mask, ZMM_Hi256, Hi16_ZMM */
+#define XFAM_CET (3ull << 11)		/* CET_U, CET_S */
+#define XFAM_AMX (3ull << 17)		/* XTILECFG, XTILEDATA */
+
+/* The modelled platform's XCR0 and IA32_XSS supported masks: this CPU's
+ * (CPUID leaf 0xD subleaves 0 and 1), as TDH.SYS.INIT reads them. */
+static uint64_t xstate_supported(void)
+{
+	unsigned a, b, c, d;
+	uint64_t m = 0;
+
+	__cpuid(0, a, b, c, d);
+	if (a < 0xD)
+		return XFAM_FIXED1;
+	__cpuid_count(0xD, 0, a, b, c, d);
+	m = a | (uint64_t)d << 32;
+	__cpuid_count(0xD, 1, a, b, c, d);
+	m |= c | (uint64_t)d << 32;
+	return m | XFAM_FIXED1;
+}
+
+uint64_t tdx_xfam_from_host(void)
+{
+	unsigned a, b, c, d;
+
+	/* A host offers the TD what its own XCR0 enables and the module allows
+	 * (KVM: the XFAM it passes in TD_PARAMS is XCR0-derived). XGETBV needs
+	 * CPUID.1:ECX.OSXSAVE. */
+	__cpuid(1, a, b, c, d);
+	if (!(c & (1u << 27)))
+		return XFAM_FIXED1;
+	uint32_t lo, hi;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return (((uint64_t)hi << 32 | lo) & XFAM_FIXED0) | XFAM_FIXED1;
+}
+
+static int xfam_ok(uint64_t x, uint64_t supported, char *err, size_t errlen)
+{
+	uint64_t bad = x & ~(XFAM_FIXED0 & supported);
+
+	if (bad)
+		return snprintf(err, errlen, "XFAM 0x%llx: bits 0x%llx are not allowed (module XFAM_FIXED0 "
+				"0x%llx, this CPU's XCR0|XSS 0x%llx)", (unsigned long long)x,
+				(unsigned long long)bad, XFAM_FIXED0, (unsigned long long)supported), 0;
+	if ((x & XFAM_FIXED1) != XFAM_FIXED1)
+		return snprintf(err, errlen, "XFAM 0x%llx: x87 and SSE (bits 0, 1) must be set",
+				(unsigned long long)x), 0;
+	if (((x & XFAM_AVX512) && !(x & XFAM_AVX)) ||
+	    ((x & XFAM_AVX512) && (x & XFAM_AVX512) != XFAM_AVX512))
+		return snprintf(err, errlen, "XFAM 0x%llx: AVX-512 bits 7:5 must be all set or all clear, "
+				"and need AVX (bit 2)", (unsigned long long)x), 0;
+	if ((x & XFAM_CET) && (x & XFAM_CET) != XFAM_CET)
+		return snprintf(err, errlen, "XFAM 0x%llx: CET_U and CET_S (bits 11, 12) go together",
+				(unsigned long long)x), 0;
+	if ((x & XFAM_AMX) && (x & XFAM_AMX) != XFAM_AMX)
+		return snprintf(err, errlen, "XFAM 0x%llx: AMX XTILECFG and XTILEDATA (bits 17, 18) "
+				"go together", (unsigned long long)x), 0;
+	return 1;
+}
+
+int tdx_td_config_check(const struct tdx_td_config *cfg, char *err, size_t errlen)
+{
+	char dummy[1];
+	if (!err) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	/* In tdh_mng_init.c order: ATTRIBUTES, XFAM, MAX_VCPUS, NUM_L2_VMS,
+	 * CONFIG_FLAGS; then what the model adds (GPAW, memory, policy). */
+	uint64_t a = cfg->attributes;
+	if (a & ~ATTRIBUTES_FIXED0)
+		return snprintf(err, errlen, "ATTRIBUTES 0x%llx: bits 0x%llx are not supported by module "
+				"1.5.01 (allowed: 0x%llx)", (unsigned long long)a,
+				(unsigned long long)(a & ~ATTRIBUTES_FIXED0), ATTRIBUTES_FIXED0), -1;
+	if ((a & TDX_ATTR_MIGRATABLE) && (a & (TDX_ATTR_DEBUG | TDX_ATTR_PERFMON)))
+		return snprintf(err, errlen, "ATTRIBUTES 0x%llx: a MIGRATABLE TD can be neither DEBUG "
+				"nor PERFMON", (unsigned long long)a), -1;
+	if (!xfam_ok(cfg->xfam, xstate_supported(), err, errlen))
+		return -1;
+	if (cfg->config_flags & ~CONFIG_FLAGS_FIXED0)
+		return snprintf(err, errlen, "CONFIG_FLAGS 0x%llx: bits 0x%llx are reserved",
+				(unsigned long long)cfg->config_flags,
+				(unsigned long long)(cfg->config_flags & ~CONFIG_FLAGS_FIXED0)), -1;
+	return config_check(cfg, err, errlen);
 }
 
 static int config_check(const struct tdx_td_config *cfg, char *err, size_t errlen)
@@ -39,7 +141,7 @@ static int config_check(const struct tdx_td_config *cfg, char *err, size_t errle
 	return 0;
 }
 
-/* The TD-scope fields tdx_td_create derives from the configuration. */
+/* The TD-scope fields that change after tdx_td_create, as it sets them. */
 static void td_init(struct tdx_td *td)
 {
 	td->td_ctls = 0;
@@ -47,8 +149,10 @@ static void td_init(struct tdx_td *td)
 	if (td->cfg.attributes & TDX_ATTR_SEPT_VE_DISABLE)
 		td->td_ctls |= TDX_TD_CTLS_PENDING_VE_DISABLE;
 	td->notify_enables = 0;
-	memset(td->td_uuid, 0, sizeof(td->td_uuid));
-	td->dead = 0;
+	atomic_store(&td->dead, 0);
+	atomic_store(&td->dying, 0);
+	atomic_store(&td->ended, 0);
+	td->end_status = 0;
 	td->dead_reason[0] = 0;
 }
 
@@ -70,7 +174,7 @@ struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t 
 		err = dummy;
 		errlen = sizeof(dummy);
 	}
-	if (config_check(cfg, err, errlen))
+	if (tdx_td_config_check(cfg, err, errlen))
 		return NULL;
 
 	struct tdx_td *td = calloc(1, sizeof(*td));
@@ -94,6 +198,7 @@ struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t 
 	}
 	for (unsigned i = 0; i < cfg->num_vcpus; i++)
 		vcpu_init(td, i);
+	tdx_l2_msr_bitmap_init(td);	/* TDCS.MSR_BITMAPS from the TD's configuration */
 	if (tdx_mem_init(&td->mem, cfg->mem_size, td->shared_bit, cfg->sept_policy, err, errlen)) {
 		free(td->vcpus);
 		free(td);
@@ -119,7 +224,8 @@ int tdx_td_reset(struct tdx_td *td, char *err, size_t errlen)
 	if (tdx_mem_reset(&td->mem, err, errlen))
 		return -1;
 	td_init(td);
-	/* RTMRs back to zeros (9.3); the MAC key and CPUSVN stay. */
+	/* RTMRs back to zeros (9.3); the MAC key, CPUSVN and TD_UUID stay, and
+	 * TDCS.MSR_BITMAPS, which only the configuration sets. */
 	memset(td->mr.rtmr, 0, sizeof(td->mr.rtmr));
 	td->mr.rtmr_lock = 0;
 	for (unsigned i = 0; i < td->cfg.num_vcpus; i++) {
@@ -162,7 +268,53 @@ uint64_t tdx_td_shared_bit(const struct tdx_td *td)
 
 const char *tdx_td_dead_reason(const struct tdx_td *td)
 {
+	if (!atomic_load_explicit(&td->dead, memory_order_acquire) && atomic_load(&td->dying))
+		return "the TD is dead";	/* another thread is still writing why */
 	return td->dead_reason[0] ? td->dead_reason : NULL;	/* last reason, dead or refused */
+}
+
+void tdx_td_kill(struct tdx_td *td, const char *fmt, ...)
+{
+	int no = 0;
+	va_list ap;
+
+	if (!atomic_compare_exchange_strong(&td->dying, &no, 1))
+		return;		/* the first reason stands */
+	va_start(ap, fmt);
+	vsnprintf(td->dead_reason, sizeof(td->dead_reason), fmt, ap);
+	va_end(ap);
+	atomic_store_explicit(&td->dead, 1, memory_order_release);
+}
+
+int tdx_td_check_windows(struct tdx_td *td)
+{
+	char why[sizeof(td->dead_reason)];
+
+	if (!atomic_load_explicit(&td->mem.win_errno, memory_order_relaxed))
+		return 0;
+	tdx_window_check(&td->mem, why, sizeof(why));
+	tdx_td_kill(td, "%s", why);
+	return -1;
+}
+
+void tdx_td_end(struct tdx_td *td, int status, const char *reason)
+{
+	int no = 0;
+
+	if (atomic_compare_exchange_strong(&td->ended, &no, -1)) {
+		td->end_status = status;
+		atomic_store(&td->ended, 1);
+	}
+	tdx_td_kill(td, "%s", reason && *reason ? reason : "the host ended the TD");
+}
+
+int tdx_td_end_status(const struct tdx_td *td, int *status)
+{
+	if (atomic_load(&td->ended) != 1)
+		return 0;
+	if (status)
+		*status = td->end_status;
+	return 1;
 }
 
 void tdx_td_set_trace(struct tdx_td *td, tdx_trace_fn fn, void *ctx)

@@ -1,5 +1,8 @@
 /* tdg_mem_page_accept.c: TDG.MEM.PAGE.ACCEPT (leaf 6), sections 8.1/8.2
- * (module 1.5.01), including the interruptible 2 MiB case (1.3). */
+ * (module 1.5.01), including the interruptible 2 MiB case (1.3).
+ * Locks as MOD tdg_mem_page_accept.c: the SEPT entry of the requested
+ * level is locked for the zeroing; if another flow holds it the answer is
+ * TDX_OPERAND_BUSY | RCX (mem.h says how the entries are locked here). */
 #include "td.h"
 
 #define PAGES_PER_2M 512u
@@ -25,7 +28,7 @@ static uint64_t accept_2m(struct tdx_call *c, uint64_t region)
 
 	tdx_mem_zero(m, base + *ctr * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K);
 	(*ctr)++;
-	if (*ctr < PAGES_PER_2M && c->vcpu->intr_pending) {
+	if (*ctr < PAGES_PER_2M && tdx_vcpu_interrupted(c->vcpu)) {
 		c->outcome = TDX_OUTCOME_REEXECUTE;
 		return 0;
 	}
@@ -34,6 +37,44 @@ static uint64_t accept_2m(struct tdx_call *c, uint64_t region)
 			     (PAGES_PER_2M - *ctr) * TDX_PAGE_SIZE_4K);
 	tdx_mem_set_region(m, region, TDX_REGION_PRESENT);	/* also clears the counter */
 	return TDX_SUCCESS;
+}
+
+/* A 4 KiB accept, the region's read lock held. */
+static uint64_t accept_4k(struct tdx_call *c, uint64_t gpa, enum tdx_region k)
+{
+	struct tdx_mem *m = &c->td->mem;
+	uint64_t page = gpa / TDX_PAGE_SIZE_4K, st;
+
+	switch (k) {
+	case TDX_REGION_PRESENT:	/* walk stopped above at an accepted leaf */
+		return TDX_PAGE_ALREADY_ACCEPTED | TDX_PAGE_2M;
+	case TDX_REGION_PENDING:	/* the host must DEMOTE first */
+		return violation(c, gpa, TDX_PAGE_4K, TDX_PAGE_2M, TDX_SEPT_PENDING, 1);
+	case TDX_REGION_FREE:		/* no 4 KiB table under a FREE 2 MiB entry */
+		return violation(c, gpa, TDX_PAGE_4K, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
+	default:
+		break;
+	}
+	if (page >= m->size / TDX_PAGE_SIZE_4K)	/* the tail region's missing pages */
+		return violation(c, gpa, TDX_PAGE_4K, TDX_PAGE_4K, TDX_SEPT_FREE, 1);
+	/* MOD order: lock the entry, then look at its state. */
+	if (!tdx_sept_trylock_page(m, page))
+		return tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RCX);
+	switch (tdx_mem_page4k(m, page)) {
+	case TDX_SEPT_PRESENT:
+		st = TDX_PAGE_ALREADY_ACCEPTED | TDX_PAGE_4K;
+		break;
+	case TDX_SEPT_PENDING:
+		tdx_mem_zero(m, gpa, TDX_PAGE_SIZE_4K);
+		tdx_mem_set_page4k(m, page, TDX_SEPT_PRESENT);
+		st = TDX_SUCCESS;
+		break;
+	default:
+		tdx_sept_unlock_page(m, page);	/* released before the exit (MOD) */
+		return violation(c, gpa, TDX_PAGE_4K, TDX_PAGE_4K, TDX_SEPT_FREE, 1);
+	}
+	tdx_sept_unlock_page(m, page);
+	return st;
 }
 
 uint64_t tdg_mem_page_accept(struct tdx_call *c)
@@ -58,41 +99,36 @@ uint64_t tdg_mem_page_accept(struct tdx_call *c)
 
 	/* 8.2: walk to the requested level. Outside memory every entry is
 	 * FREE (the 2 MiB entry, or the 4 KiB entry in the tail region). */
-	enum tdx_region k = tdx_mem_region(m, region);
-
+	if (region >= (m->size + TDX_PAGE_SIZE_2M - 1) / TDX_PAGE_SIZE_2M)
+		/* No entry to lock: the walk finds nothing mapped. */
+		return violation(c, gpa, level, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
 	if (level == TDX_PAGE_2M) {
-		switch (k) {
+		uint64_t st;
+		/* The 2 MiB entry, locked (MOD: before the non-leaf check). */
+		if (!tdx_sept_trywrite(m, region))
+			return tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RCX);
+		switch (tdx_mem_region(m, region)) {
 		case TDX_REGION_SPLIT:
-			return TDX_PAGE_SIZE_MISMATCH | TDX_PAGE_2M;
+			st = TDX_PAGE_SIZE_MISMATCH | TDX_PAGE_2M;
+			break;
 		case TDX_REGION_PRESENT:
-			return TDX_PAGE_ALREADY_ACCEPTED | TDX_PAGE_2M;
+			st = TDX_PAGE_ALREADY_ACCEPTED | TDX_PAGE_2M;
+			break;
 		case TDX_REGION_PENDING:
-			return accept_2m(c, region);
+			st = accept_2m(c, region);
+			break;
 		default:
-			return violation(c, gpa, TDX_PAGE_2M, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
+			st = violation(c, gpa, TDX_PAGE_2M, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
+			break;
 		}
+		tdx_sept_unwrite(m, region);
+		return st;
 	}
 
-	switch (k) {
-	case TDX_REGION_PRESENT:	/* walk stopped above at an accepted leaf */
-		return TDX_PAGE_ALREADY_ACCEPTED | TDX_PAGE_2M;
-	case TDX_REGION_PENDING:	/* the host must DEMOTE first */
-		return violation(c, gpa, TDX_PAGE_4K, TDX_PAGE_2M, TDX_SEPT_PENDING, 1);
-	case TDX_REGION_FREE:		/* no 4 KiB table under a FREE 2 MiB entry */
-		return violation(c, gpa, TDX_PAGE_4K, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
-	default:
-		break;
-	}
-
-	uint64_t page = gpa / TDX_PAGE_SIZE_4K;
-	switch (tdx_mem_page4k(m, page)) {
-	case TDX_SEPT_PRESENT:
-		return TDX_PAGE_ALREADY_ACCEPTED | TDX_PAGE_4K;
-	case TDX_SEPT_PENDING:
-		tdx_mem_zero(m, gpa, TDX_PAGE_SIZE_4K);
-		tdx_mem_set_page4k(m, page, TDX_SEPT_PRESENT);
-		return TDX_SUCCESS;
-	default:
-		return violation(c, gpa, TDX_PAGE_4K, TDX_PAGE_4K, TDX_SEPT_FREE, 1);
-	}
+	/* A host operation on the 2 MiB entry (AUG, DEMOTE) holds it. */
+	if (!tdx_sept_tryread(m, region))
+		return tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RCX);
+	uint64_t st = accept_4k(c, gpa, tdx_mem_region(m, region));
+	tdx_sept_unread(m, region);
+	return st;
 }

@@ -22,7 +22,7 @@ uint64_t tdg_mem_page_attr_rd(struct tdx_call *c)
 		return 0;
 	}
 	uint64_t size = level == TDX_PAGE_2M ? TDX_PAGE_SIZE_2M : TDX_PAGE_SIZE_4K;
-	uint64_t attr = TDX_GPA_ATTR_L1;	/* word 0: from the L1 SEPT entry */
+	uint64_t attr = TDX_GPA_ATTR_L1;	/* word 0: always 0 in 1.5.01 */
 	uint64_t alias = tdx_l2_alias_get(td, gpa & ~(size - 1), level);
 
 	for (unsigned vm = 1; vm <= td->cfg.num_l2_vms; vm++)

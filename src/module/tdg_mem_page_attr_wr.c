@@ -18,10 +18,17 @@ static int present(uint16_t a)
 	return (a & TDX_GPA_ATTR_PRESENT) != 0;
 }
 
+/* MOD td_other_exits.c async_tdexit_ept_violation(): a write access, and the
+ * R/W/X bits of the SEPT entry the walk stopped at (a PRESENT leaf maps RWX;
+ * FREE and PENDING entries are not present). */
 static uint64_t violation(struct tdx_call *c, uint64_t gpa, unsigned req, unsigned lvl,
 			  enum tdx_sept_state st, int leaf)
 {
-	tdx_exit_ept_violation(c, gpa, TDX_EPT_QUAL_WRITE, TDX_EEQ(TDX_EEQ_ATTR_WR, req, lvl, st, leaf),
+	uint64_t qual = TDX_EPT_QUAL_WRITE;
+
+	if (st == TDX_SEPT_PRESENT)
+		qual |= TDX_EPT_QUAL_READABLE | TDX_EPT_QUAL_WRITABLE | TDX_EPT_QUAL_EXECUTABLE;
+	tdx_exit_ept_violation(c, gpa, qual, TDX_EEQ(TDX_EEQ_ATTR_WR, req, lvl, st, leaf),
 			       "TDG.MEM.PAGE.ATTR.WR needs the host to map or demote the page");
 	return 0;
 }

@@ -2,8 +2,6 @@
  * write this TD's TDREPORT_STRUCT, with the caller's REPORTDATA, to RCX. */
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "td.h"
 
 uint64_t tdg_mr_report(struct tdx_call *c)
@@ -45,6 +43,6 @@ uint64_t tdg_mr_report(struct tdx_call *c)
 			    TDX_OPND_RCX, &p);
 	if (st == TDX_SUCCESS)
 		memcpy(p, &rep, sizeof(rep));
-	OPENSSL_cleanse(&rep, sizeof(rep));
+	explicit_bzero(&rep, sizeof(rep));
 	return st;
 }

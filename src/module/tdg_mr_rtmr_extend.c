@@ -12,26 +12,25 @@ uint64_t tdg_mr_rtmr_extend(struct tdx_call *c)
 	uint8_t data[TDX_MR_SIZE], next[TDX_MR_SIZE];
 	void *p;
 
-	/* Module 1.5.01 order (1.5 table): RCX format (64-byte aligned, valid
-	 * private GPA), then the RTMR index, then the lock, then the GPA walk. */
-	if ((gpa & 63) || (gpa & td->shared_bit) || !tdx_gpa_valid(td, gpa))
+	/* MOD tdg_mr_rtmr_extend.c order: RCX alignment, then the GPA walk
+	 * (validity, private only; it may leave through a #VE or TD exit) and
+	 * the copy of the buffer, and only then the RTMR index and the lock. */
+	if (gpa & 63)
 		return tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RCX);
+	uint64_t st = tdx_gpa_access(c, gpa, TDX_MR_SIZE, TDX_ACCESS_READ, 0, TDX_OPND_RCX, &p);
+	if (st != TDX_SUCCESS)
+		return st;	/* OPERAND_INVALID | RCX, or diverted (status ignored) */
+	memcpy(data, p, sizeof(data));
 	if (index >= TDX_NUM_RTMRS)
 		return tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RDX);
 	if (!tdx_rtmr_trylock(td))
 		return tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RTMR);
-
-	uint64_t st = tdx_gpa_access(c, gpa, TDX_MR_SIZE, TDX_ACCESS_READ, 0, TDX_OPND_RCX, &p);
-	if (st == TDX_SUCCESS) {
-		memcpy(data, p, sizeof(data));
-		/* OpenSSL can only fail for lack of memory; report it as the
-		 * retryable contention status rather than corrupting RTMR. */
-		if (tdx_sha384(td->mr.rtmr[index], TDX_MR_SIZE, data, sizeof(data), next))
-			st = tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RTMR);
-		else
-			memcpy(td->mr.rtmr[index], next, TDX_MR_SIZE);
-	}
-	/* TDX_GPA_WALK_DIVERTED: c->outcome is set and the status is ignored. */
+	/* The hash can only fail for lack of memory; report it as the
+	 * retryable contention status rather than corrupting RTMR. */
+	if (tdx_sha384(td->mr.rtmr[index], TDX_MR_SIZE, data, sizeof(data), next))
+		st = tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RTMR);
+	else
+		memcpy(td->mr.rtmr[index], next, TDX_MR_SIZE);
 	tdx_rtmr_unlock(td);
 	return st;
 }

@@ -22,9 +22,8 @@ static uint64_t die(struct tdx_call *c, unsigned vm, const char *why)
 {
 	struct tdx_td *td = c->td;
 
-	snprintf(td->dead_reason, sizeof(td->dead_reason), "TDG.VP.ENTER of L2 VM %u on VCPU %u: %s",
-		 vm, c->vcpu->index, why ? why : "the L2 CPU engine failed");
-	td->dead = 1;
+	tdx_td_kill(td, "TDG.VP.ENTER of L2 VM %u on VCPU %u: %s",
+		    vm, c->vcpu->index, why ? why : "the L2 CPU engine failed");
 	c->outcome = TDX_OUTCOME_TD_DEAD;
 	return 0;
 }

@@ -60,7 +60,7 @@ uint64_t tdg_vp_invgla(struct tdx_call *c)
 			return st;
 		first++;
 		num--;
-		intr = c->vcpu->intr_pending;
+		intr = tdx_vcpu_interrupted(c->vcpu);
 	}
 	/* Progress in RDX; interrupted with entries left: the TDCALL is
 	 * re-executed (RAX and RIP untouched) and continues (1.3). */

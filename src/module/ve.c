@@ -36,7 +36,7 @@ enum tdx_tdcall_outcome tdx_module_virtualization_exception(struct tdx_td *td, u
 							    const struct tdx_ve_event *ev,
 							    struct tdx_inject *inj)
 {
-	if (!td || td->dead || vcpu >= td->cfg.num_vcpus)
+	if (!td || atomic_load(&td->dead) || vcpu >= td->cfg.num_vcpus)
 		return TDX_OUTCOME_TD_DEAD;
 	if (TDX_EXIT_REASON_BASIC(ev->exit_reason) == TDX_EXIT_EPT_VIOLATION &&
 	    !ept_violation_is_ve(td, ev->gpa))

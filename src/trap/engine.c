@@ -1,6 +1,9 @@
-/* engine.c: the SIGILL side of the trap engine. A TDCALL at the faulting
- * RIP is serviced by the module model as if the CPU had exited to it; any
- * other SIGILL goes where it would have gone without the engine. */
+/* engine.c: the trap engine's signal handlers and its life cycle. One
+ * handler serves SIGILL, SIGSEGV and SIGBUS: tdx_trap_classify() says what
+ * the CPU raised (TDCALL, an instruction that is a #VE in a TD, CPUID), a
+ * fault in a TD window goes to window.c, anything else goes where it would
+ * have gone without the engine. No lock is held across the module: each
+ * thread is its own VCPU and the model locks what the real module locks. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -10,15 +13,15 @@
 #include <unistd.h>
 
 #include "tdxkit/names.h"
-#include "tdxkit/vmm.h"
 #include "trap_int.h"
 
-struct tdx_trap_state tdx_trap_g = { .busy = ATOMIC_FLAG_INIT };
+struct tdx_trap_state tdx_trap_g;
 const char *tdx_trap_name = "tdxkit";
+/* Where the TD windows are, for tdx-run --gdb's script (tdx-run-gdb.py):
+ * private base, shared base, size. Exported on purpose, data only. */
+__attribute__((visibility("default"))) volatile uint64_t tdxkit_gdb_windows[3];
 
-/* Module work (SHA-384, the report MAC) runs on this stack; sanitizer
- * builds have much larger frames, hence the generous size. */
-#define ALTSTACK_SIZE (512 * 1024)
+#define ALTSTACK_SIZE (512 * 1024)	/* the installing thread's; vcpu.c for the others */
 
 void tdx_trap_chain(const struct sigaction *old, int sig, siginfo_t *si, void *uc)
 {
@@ -42,10 +45,38 @@ void tdx_trap_chain(const struct sigaction *old, int sig, siginfo_t *si, void *u
 		raise(sig);
 }
 
-static int is_tdcall(const uint8_t *ip)
+_Noreturn void tdx_trap_exit(int status)
 {
-	/* Byte by byte: never read past an instruction that is not TDCALL. */
-	return ip[0] == 0x66 && ip[1] == 0x0F && ip[2] == 0x01 && ip[3] == 0xCC;
+	struct tdx_trap_state *g = &tdx_trap_g;
+
+	if (g->end)
+		g->end(g->end_ctx, status);
+	_exit(status);
+}
+
+void tdx_trap_end_if_host_ended(void)
+{
+	int st;
+
+	if (tdx_trap_g.td && tdx_td_end_status(tdx_trap_g.td, &st))
+		tdx_trap_exit(st & 0xFF);
+}
+
+_Noreturn void tdx_trap_die_dead(const char *what, uint64_t rip)
+{
+	struct tdx_line l;
+	const char *why = tdx_td_dead_reason(tdx_trap_g.td);
+
+	tdx_trap_end_if_host_ended();	/* exit port, ReportFatalError: not a death */
+	tdx_line_init(&l);
+	tdx_line_str(&l, why ? why : "the TD is dead");
+	tdx_line_str(&l, " (");
+	tdx_line_str(&l, what);
+	tdx_line_str(&l, " at RIP ");
+	tdx_line_hex(&l, rip);
+	tdx_line_str(&l, ")");
+	tdx_line_write(&l, STDERR_FILENO);
+	tdx_trap_exit(TDX_TRAP_EXIT_DEAD);
 }
 
 static const char *vector_name(unsigned v)
@@ -60,8 +91,7 @@ static const char *vector_name(unsigned v)
 	}
 }
 
-static void __attribute__((noreturn)) die_inject(const struct tdx_inject *inj,
-						 const struct tdx_regs *r)
+static _Noreturn void die_inject(const struct tdx_inject *inj, const struct tdx_regs *r)
 {
 	struct tdx_line l;
 
@@ -77,117 +107,239 @@ static void __attribute__((noreturn)) die_inject(const struct tdx_inject *inj,
 	tdx_line_str(&l, inj->vector == 20 ? "; the program registered no #VE handler"
 					   : "; delivering this exception to the program is not supported");
 	tdx_line_write(&l, STDERR_FILENO);
-	_exit(TDX_TRAP_EXIT_INJECT);
+	tdx_trap_exit(TDX_TRAP_EXIT_INJECT);
 }
 
-static void __attribute__((noreturn)) die_dead(const struct tdx_regs *in)
+/* The name of a TDCALL for a diagnostic: the leaf, or RAX as given. */
+static void name_tdcall(struct tdx_line *l, const struct tdx_regs *in)
+{
+	const char *leaf = tdx_leaf_name(in->rax & TDX_LEAF_MASK);
+
+	if (leaf && !(in->rax & ~TDX_LEAF_MASK)) {
+		tdx_line_str(l, leaf);
+	} else {
+		tdx_line_str(l, "TDCALL RAX ");
+		tdx_line_hex(l, in->rax);
+	}
+}
+
+static _Noreturn void die_dead_tdcall(const struct tdx_regs *in)
 {
 	struct tdx_line l;
 	const char *why = tdx_td_dead_reason(tdx_trap_g.td);
 
+	tdx_trap_end_if_host_ended();
 	tdx_line_init(&l);
 	tdx_line_str(&l, why ? why : "the TD is dead");
-	const char *leaf = tdx_leaf_name(in->rax & TDX_LEAF_MASK);
 	tdx_line_str(&l, " (");
-	if (leaf && !(in->rax & ~TDX_LEAF_MASK)) {
-		tdx_line_str(&l, leaf);
-	} else {
-		tdx_line_str(&l, "TDCALL RAX ");
-		tdx_line_hex(&l, in->rax);
-	}
+	name_tdcall(&l, in);
 	tdx_line_str(&l, " at RIP ");
 	tdx_line_hex(&l, in->rip);
 	tdx_line_str(&l, ")");
+	/* A GPA operand that is really a pointer of the program's. */
+	uint64_t leaf = in->rax & TDX_LEAF_MASK;
+	if (leaf == TDG_MEM_PAGE_ACCEPT || leaf == TDG_MR_REPORT || leaf == TDG_MR_RTMR_EXTEND ||
+	    leaf == TDG_MR_VERIFYREPORT)
+		tdx_trap_hint_gpa(&l, in->rcx & ~0xFFFull);
 	tdx_line_write(&l, STDERR_FILENO);
-	_exit(TDX_TRAP_EXIT_DEAD);
+	tdx_trap_exit(TDX_TRAP_EXIT_DEAD);
 }
 
-void tdx_trap_end_if_host_ended(void)
+static void tdcall_trap(ucontext_t *uc)
 {
-	struct tdx_vmm *v = tdx_trap_g.vmm;
-	int st;
-
-	if (!v || !tdx_vmm_exit_status(v, &st))
-		return;
-	if (tdx_trap_g.stats) {
-		/* The process ends here: no other code of it runs after stdio. */
-		tdx_vmm_print_stats(v, stderr);
-		fflush(stderr);
-	}
-	_exit(st & 0xFF);
-}
-
-void tdx_trap_lock(void)
-{
-	while (atomic_flag_test_and_set_explicit(&tdx_trap_g.busy, memory_order_acquire))
-		__builtin_ia32_pause();
-}
-
-void tdx_trap_unlock(void)
-{
-	atomic_flag_clear_explicit(&tdx_trap_g.busy, memory_order_release);
-}
-
-static void sigill_handler(int sig, siginfo_t *si, void *ucv)
-{
-	ucontext_t *uc = ucv;
 	struct tdx_trap_state *g = &tdx_trap_g;
-	const uint8_t *ip = (const uint8_t *)uc->uc_mcontext.gregs[REG_RIP];
-
-	if (!g->installed || si->si_code <= 0 || !is_tdcall(ip)) {
-		tdx_trap_chain(&g->old_ill, sig, si, ucv);
-		return;
-	}
-
+	unsigned vcpu = tdx_trap_self_vcpu();
 	struct tdx_regs r, in;
 	struct tdx_inject inj = { 0 };
 	int saved_errno = errno;
 
 	tdx_trap_regs_from_uc(uc, &r);
 	in = r;
-	/* Async signals are blocked in here, so the lock is only ever
-	 * contended by another thread, never re-entered by this one (a #VE
-	 * handler's TDCALLs come after the unlock below). */
-	tdx_trap_lock();
-	struct tdx_vmm *vmm = g->vmm;
-	enum tdx_tdcall_outcome o;
-	int irq = -1;
-	if (vmm) {
-		/* Any trap is a host entry: a quote in flight completes now. */
-		tdx_vmm_poll(vmm);
-		o = tdx_vmm_tdcall(vmm, g->td, g->vcpu, &r, &inj);
-		irq = tdx_vmm_take_interrupt(vmm);
-	} else {
-		o = tdx_tdcall(g->td, g->vcpu, &r, &inj);
-	}
+	tdx_trap_call_fn call = g->call;
+	enum tdx_tdcall_outcome o = call ? call(g->call_ctx, g->td, vcpu, &r, &inj)
+					 : tdx_tdcall(g->td, vcpu, &r, &inj);
 	if (o == TDX_OUTCOME_INJECT && g->inject &&
-	    g->inject(g->inject_ctx, g->td, g->vcpu, &inj, &r) == 0)
+	    g->inject(g->inject_ctx, g->td, vcpu, &inj, &r) == 0)
 		o = TDX_OUTCOME_REEXECUTE;	/* delivered: resume with the hook's registers */
-	tdx_trap_unlock();
 	errno = saved_errno;
-	/* A user program has no interrupt entry point: say so, drop it (the
-	 * guest polls the GetQuote status word instead). */
-	if (irq >= 0)
-		tdx_trap_trace_irq(irq, in.rip);
 
 	if (o == TDX_OUTCOME_INJECT && inj.vector == 20 && atomic_load(&g->ve_handler)) {
 		/* Fault-like: the handler sees RIP at the TDCALL and, once it has
 		 * fixed the cause (accepted the page), the TDCALL runs again. */
-		tdx_trap_deliver_ve(uc, &inj, "a TDCALL memory operand", NULL);
+		tdx_trap_deliver_ve(uc, vcpu, &inj, "a TDCALL memory operand", NULL);
 		return;
 	}
-
 	switch (o) {
 	case TDX_OUTCOME_DONE:		/* RIP already past the TDCALL */
 	case TDX_OUTCOME_REEXECUTE:	/* RIP still at it: it runs again */
 		tdx_trap_regs_to_uc(&r, uc);
+		/* An interrupt the host posted meanwhile (or that stopped an
+		 * interruptible leaf) is taken now, before the next instruction. */
+		tdx_trap_deliver_irqs(uc, vcpu);
 		return;
 	case TDX_OUTCOME_INJECT:
 		die_inject(&inj, &r);
 	default:
-		tdx_trap_end_if_host_ended();	/* exit port, ReportFatalError */
-		die_dead(&in);
+		die_dead_tdcall(&in);
 	}
+}
+
+/* A process forked from the TD is not part of it (it has a copy of the
+ * model, which would drift from the TD's): its first TDCALL stops it. */
+static _Noreturn void forked_tdcall(const ucontext_t *uc)
+{
+	struct tdx_line l;
+
+	tdx_line_init(&l);
+	tdx_line_str(&l, "process ");
+	tdx_line_dec(&l, (uint64_t)getpid());
+	tdx_line_str(&l, ", forked by the TD, made a TDCALL at RIP ");
+	tdx_line_hex(&l, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+	tdx_line_str(&l, ": a forked child is not part of the TD; stopped");
+	tdx_line_write(&l, STDERR_FILENO);
+	signal(SIGKILL, SIG_DFL);
+	raise(SIGKILL);
+	_exit(TDX_TRAP_EXIT_DEAD);
+}
+
+static void trap_handler(int sig, siginfo_t *si, void *ucv)
+{
+	struct tdx_trap_state *g = &tdx_trap_g;
+	ucontext_t *uc = ucv;
+
+	if (atomic_load(&g->forked) && si->si_code > 0 &&
+	    tdx_trap_classify(sig, si, uc) == TDX_TRAP_TDCALL)
+		forked_tdcall(uc);
+	if (atomic_load(&g->installed) && !atomic_load(&g->forked) && si->si_code > 0) {
+		switch (tdx_trap_classify(sig, si, uc)) {
+		case TDX_TRAP_TDCALL:
+			tdcall_trap(uc);
+			return;
+		case TDX_TRAP_VE_INSN:
+			tdx_trap_insn_ve(uc);
+			return;
+		case TDX_TRAP_CPUID:
+			if (g->cpuid_faulting) {
+				tdx_trap_cpuid(uc);
+				return;
+			}
+			break;
+		default:
+			if (sig != SIGILL && tdx_trap_window_fault(sig, si, uc))
+				return;
+			break;
+		}
+	}
+	tdx_trap_chain(sig == SIGILL ? &g->old_ill : sig == SIGSEGV ? &g->old_segv : &g->old_bus,
+		       sig, si, ucv);
+}
+
+/* The first GPA above TD memory is the default host's MMIO device (vmm.h):
+ * reserve the page after the shared window so that a touch there faults
+ * as an MMIO #VE, not into whatever else is mapped. */
+static void reserve_mmio_page(struct tdx_trap_state *g)
+{
+	g->mmio_page = NULL;
+	g->mmio_owned = 0;
+	if (!g->win.shared_base)
+		return;
+	uint8_t *want = g->win.shared_base + g->win.size;
+	void *p = mmap(want, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+		       -1, 0);
+	if (p == want) {
+		g->mmio_page = p;
+		g->mmio_owned = 1;
+		return;
+	}
+	if (p != MAP_FAILED)
+		munmap(p, 4096);	/* an old kernel placed it elsewhere */
+	/* Taken: the model's own guard page (mem.c), unless it is the start
+	 * of the private window. */
+	uint8_t *pb = g->win.private_base;
+	if (!(pb && want >= pb && want < pb + g->win.size))
+		g->mmio_page = want;
+}
+
+static const struct {
+	int sig;
+	size_t old;	/* offset of the saved action in the state */
+} trap_signals[] = {
+	{ SIGILL, offsetof(struct tdx_trap_state, old_ill) },
+	{ SIGSEGV, offsetof(struct tdx_trap_state, old_segv) },
+	{ SIGBUS, offsetof(struct tdx_trap_state, old_bus) },
+};
+#define NR_TRAP_SIGNALS (sizeof(trap_signals) / sizeof(trap_signals[0]))
+
+static struct sigaction *saved_action(struct tdx_trap_state *g, size_t i)
+{
+	return (struct sigaction *)((char *)g + trap_signals[i].old);
+}
+
+/* The handlers' mask: every asynchronous signal is blocked while the
+ * module runs, so a program handler that executes TDCALL cannot interrupt
+ * a TDCALL in flight (on hardware the module runs with interrupts off);
+ * program handlers run later with SIGTERM/SIGINT/SIGQUIT unblocked (ve.c).
+ * Faults stay deliverable, so a crash is still a crash, and so do the
+ * engine's own signals (SA_NODEFER): the #VE handler runs inside them and
+ * executes TDCALLs, and may fault again (#DF). */
+static void handler_mask(sigset_t *m)
+{
+	sigfillset(m);
+	static const int faults[] = { SIGILL, SIGSEGV, SIGBUS, SIGFPE, SIGTRAP, SIGABRT, SIGSYS };
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigdelset(m, faults[i]);
+}
+
+static int install_handlers(struct tdx_trap_state *g, char *err, size_t errlen)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	handler_mask(&sa.sa_mask);
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER;
+	sa.sa_sigaction = trap_handler;
+	for (size_t i = 0; i < NR_TRAP_SIGNALS; i++) {
+		if (sigaction(trap_signals[i].sig, &sa, saved_action(g, i))) {
+			snprintf(err, errlen, "sigaction(%s): %s", sigabbrev_np(trap_signals[i].sig),
+				 strerror(errno));
+			while (i--)
+				sigaction(trap_signals[i].sig, saved_action(g, i), NULL);
+			return -1;
+		}
+	}
+	/* Host interrupts: the same mask; the handler delivers them. */
+	sa.sa_sigaction = tdx_trap_irq_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	g->irq_sig = TDX_TRAP_IRQ_SIGNAL;
+	if (sigaction(g->irq_sig, &sa, &g->old_irq)) {
+		snprintf(err, errlen, "sigaction(SIGRTMAX-1): %s", strerror(errno));
+		for (size_t i = 0; i < NR_TRAP_SIGNALS; i++)
+			sigaction(trap_signals[i].sig, saved_action(g, i), NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static void restore_handlers(struct tdx_trap_state *g)
+{
+	for (size_t i = 0; i < NR_TRAP_SIGNALS; i++)
+		sigaction(trap_signals[i].sig, saved_action(g, i), NULL);
+	sigaction(g->irq_sig, &g->old_irq, NULL);
+}
+
+/* The child of a fork: TD memory is not its to touch (the windows go), and
+ * its TDCALLs are refused (forked_tdcall). */
+static void after_fork_in_child(void)
+{
+	struct tdx_trap_state *g = &tdx_trap_g;
+
+	if (!atomic_load(&g->installed))
+		return;
+	atomic_store(&g->forked, 1);
+	if (g->win.private_base)
+		munmap(g->win.private_base, g->win.size);
+	if (g->win.shared_base)
+		munmap(g->win.shared_base, g->win.size);
 }
 
 int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
@@ -199,16 +351,30 @@ int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
 		err = dummy;
 		errlen = sizeof(dummy);
 	}
-	if (g->installed)
+	if (atomic_load(&g->installed))
 		return snprintf(err, errlen, "the trap engine is already installed"), -1;
 	if (!td)
 		return snprintf(err, errlen, "no TD given"), -1;
-	if (vcpu >= tdx_td_config(td)->num_vcpus)
-		return snprintf(err, errlen, "VCPU %u does not exist (the TD has %u)", vcpu,
-				tdx_td_config(td)->num_vcpus), -1;
+	unsigned n = tdx_td_config(td)->num_vcpus;
+	if (vcpu >= n)
+		return snprintf(err, errlen, "VCPU %u does not exist (the TD has %u)", vcpu, n), -1;
+	if (n > TDX_TRAP_MAX_VCPUS)
+		return snprintf(err, errlen, "the trap engine runs at most %d VCPUs, not %u",
+				TDX_TRAP_MAX_VCPUS, n), -1;
+	static int atfork_done;
+	if (!atfork_done) {
+		int e = pthread_atfork(NULL, NULL, after_fork_in_child);
+		if (e)
+			return snprintf(err, errlen, "pthread_atfork: %s", strerror(e)), -1;
+		atfork_done = 1;
+	}
+	atomic_store(&g->forked, 0);
+	g->trap_sig = tdx_trap_probe_signal();
+	if (g->trap_sig < 0)
+		return snprintf(err, errlen, "cannot find out which signal TDCALL raises on this CPU"), -1;
 
 	void *stk = mmap(NULL, ALTSTACK_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 	if (stk == MAP_FAILED)
 		return snprintf(err, errlen, "cannot map the signal stack: %s", strerror(errno)), -1;
 	stack_t ss = { .ss_sp = stk, .ss_size = ALTSTACK_SIZE, .ss_flags = 0 };
@@ -218,68 +384,30 @@ int tdx_trap_install(struct tdx_td *td, unsigned vcpu, char *err, size_t errlen)
 		return -1;
 	}
 	g->altstack = stk;
-	g->altstack_size = ALTSTACK_SIZE;
 	g->td = td;
-	g->vcpu = vcpu;
+	g->nvcpus = n;
 	tdx_td_windows(td, &g->win);
 	g->shared_bit = tdx_td_shared_bit(td);
-	/* The first GPA above TD memory is the default host's MMIO device
-	 * (vmm.h): reserve the page after the shared window so that a touch
-	 * there faults as an MMIO #VE, not into whatever else is mapped. */
-	g->mmio_page = NULL;
-	g->mmio_owned = 0;
-	if (g->win.shared_base) {
-		uint8_t *want = g->win.shared_base + g->win.size;
-		void *p = mmap(want, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-			       -1, 0);
-		if (p == want) {
-			g->mmio_page = p;
-			g->mmio_owned = 1;
-		} else {
-			if (p != MAP_FAILED)
-				munmap(p, 4096);	/* an old kernel placed it elsewhere */
-			/* Taken: the model's own guard page (mem.c), unless it is
-			 * the start of the private window. */
-			uint8_t *pb = g->win.private_base;
-			if (!(pb && want >= pb && want < pb + g->win.size))
-				g->mmio_page = want;
-		}
+	reserve_mmio_page(g);
+	if (tdx_trap_vcpus_init(g, vcpu)) {
+		snprintf(err, errlen, "pthread_key_create: %s", strerror(errno));
+		goto undo;
 	}
-	g->installed = 1;
-
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	/* Block every asynchronous signal while the module runs: a program
-	 * handler that executes TDCALL must not interrupt a TDCALL in flight.
-	 * Faults stay deliverable so that a crash is still a crash, and so do
-	 * SIGILL and SIGSEGV themselves (SA_NODEFER): the #VE handler runs
-	 * inside them and executes TDCALLs, and may fault again (#DF). */
-	sigfillset(&sa.sa_mask);
-	sigdelset(&sa.sa_mask, SIGILL);
-	sigdelset(&sa.sa_mask, SIGSEGV);
-	sigdelset(&sa.sa_mask, SIGBUS);
-	sigdelset(&sa.sa_mask, SIGFPE);
-	sigdelset(&sa.sa_mask, SIGTRAP);
-	sigdelset(&sa.sa_mask, SIGABRT);
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER;
-	sa.sa_sigaction = sigill_handler;
-	if (sigaction(SIGILL, &sa, &g->old_ill)) {
-		snprintf(err, errlen, "sigaction(SIGILL): %s", strerror(errno));
-		goto undo_stack;
-	}
-	sa.sa_sigaction = tdx_trap_segv_handler;
-	if (sigaction(SIGSEGV, &sa, &g->old_segv)) {
-		snprintf(err, errlen, "sigaction(SIGSEGV): %s", strerror(errno));
-		sigaction(SIGILL, &g->old_ill, NULL);
-		goto undo_stack;
-	}
+	if (install_handlers(g, err, errlen))
+		goto undo;
+	tdx_td_set_interrupt_notify(td, tdx_trap_irq_notify, g);
+	tdxkit_gdb_windows[0] = (uint64_t)(uintptr_t)g->win.private_base;
+	tdxkit_gdb_windows[1] = (uint64_t)(uintptr_t)g->win.shared_base;
+	tdxkit_gdb_windows[2] = g->win.size;
+	atomic_store(&g->installed, 1);
+	g->cpuid_faulting = tdx_trap_cpuid_faulting_on() == 0;
 	return 0;
 
-undo_stack:
+undo:
+	tdx_trap_vcpus_fini(g);
 	if (g->mmio_owned)
 		munmap(g->mmio_page, 4096);
 	g->mmio_page = NULL;
-	g->installed = 0;
 	g->td = NULL;
 	sigaltstack(&g->old_ss, NULL);
 	munmap(stk, ALTSTACK_SIZE);
@@ -291,14 +419,24 @@ void tdx_trap_uninstall(void)
 {
 	struct tdx_trap_state *g = &tdx_trap_g;
 
-	if (!g->installed)
+	if (!atomic_load(&g->installed))
 		return;
-	sigaction(SIGILL, &g->old_ill, NULL);
-	sigaction(SIGSEGV, &g->old_segv, NULL);
-	g->installed = 0;
+	if (g->cpuid_faulting)
+		tdx_trap_cpuid_faulting_off();
+	g->cpuid_faulting = 0;
+	restore_handlers(g);
+	atomic_store(&g->installed, 0);
+	tdxkit_gdb_windows[0] = tdxkit_gdb_windows[1] = tdxkit_gdb_windows[2] = 0;
+	/* Fault-driven windows need our SIGBUS handler: back to mprotect. */
+	if (tdx_td_window_mode(g->td) == TDX_WINDOWS_FAULT)
+		tdx_td_set_window_mode(g->td, TDX_WINDOWS_PROTECT, NULL, 0);
+	tdx_td_set_interrupt_notify(g->td, NULL, NULL);
+	tdx_trap_vcpus_fini(g);
 	tdx_trap_set_ve_handler(NULL);
-	g->vmm = NULL;
-	g->stats = 0;
+	tdx_trap_set_irq_handler(NULL);
+	g->call = NULL;
+	g->end = NULL;
+	g->inject = NULL;
 	if (g->mmio_owned)
 		munmap(g->mmio_page, 4096);
 	g->mmio_page = NULL;
@@ -312,14 +450,19 @@ void tdx_trap_uninstall(void)
 		} else {
 			sigaltstack(&g->old_ss, NULL);
 		}
-		munmap(g->altstack, g->altstack_size);
+		munmap(g->altstack, ALTSTACK_SIZE);
 	}
 	g->altstack = NULL;
 }
 
 struct tdx_td *tdx_trap_td(void)
 {
-	return tdx_trap_g.installed ? tdx_trap_g.td : NULL;
+	return atomic_load(&tdx_trap_g.installed) ? tdx_trap_g.td : NULL;
+}
+
+int tdx_trap_cpuid_virtualized(void)
+{
+	return atomic_load(&tdx_trap_g.installed) && tdx_trap_g.cpuid_faulting;
 }
 
 void tdx_trap_set_name(const char *name)
@@ -327,15 +470,20 @@ void tdx_trap_set_name(const char *name)
 	tdx_trap_name = name ? name : "tdxkit";
 }
 
-void tdx_trap_set_vmm(struct tdx_vmm *vmm)
-{
-	tdx_trap_lock();
-	tdx_trap_g.vmm = vmm;
-	tdx_trap_unlock();
-}
-
 void tdx_trap_set_inject_hook(tdx_trap_inject_fn fn, void *ctx)
 {
 	tdx_trap_g.inject = fn;
 	tdx_trap_g.inject_ctx = ctx;
+}
+
+void tdx_trap_set_call_fn(tdx_trap_call_fn fn, void *ctx)
+{
+	tdx_trap_g.call_ctx = ctx;
+	tdx_trap_g.call = fn;
+}
+
+void tdx_trap_set_end_hook(tdx_trap_end_fn fn, void *ctx)
+{
+	tdx_trap_g.end_ctx = ctx;
+	tdx_trap_g.end = fn;
 }

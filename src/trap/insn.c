@@ -6,12 +6,6 @@
 
 #include "trap_int.h"
 
-/* VMX exit qualification of an IO exit (SDM 28.2.1 table 28-5; 4.2). */
-#define IOQ_IN     (1u << 3)
-#define IOQ_STRING (1u << 4)
-#define IOQ_REP    (1u << 5)
-#define IOQ_IMM    (1u << 6)	/* port in the instruction, not in DX */
-
 static unsigned data_size(ZydisRegister r)
 {
 	switch (r) {
@@ -40,30 +34,32 @@ static uint32_t string_info(const ZydisDecodedInstruction *in, int is_out)
 	return asz << 7 | (is_out ? seg << 15 : 0);
 }
 
-static int decode(const uint8_t *ip, ZydisDecodedInstruction *in,
+static int decode(const uint8_t *ip, size_t avail, ZydisDecodedInstruction *in,
 		  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT])
 {
 	ZydisDecoder d;
-	/* Read no further than the page of RIP unless the instruction needs
-	 * it: the CPU fetched it whole, so then the next page is mapped. */
-	size_t avail = 4096 - ((uintptr_t)ip & 4095);
 
 	ZydisDecoderInit(&d, ZYDIS_MACHINE_MODE_LONG_64, ZYDIS_STACK_WIDTH_64);
-	ZyanStatus s = ZydisDecoderDecodeFull(&d, ip, avail < 15 ? avail : 15, in, ops);
-	if (s == ZYDIS_STATUS_NO_MORE_DATA && avail < 15)
-		s = ZydisDecoderDecodeFull(&d, ip, 15, in, ops);
-	return ZYAN_SUCCESS(s) ? 0 : -1;
+	return ZYAN_SUCCESS(ZydisDecoderDecodeFull(&d, ip, avail, in, ops)) ? 0 : -1;
 }
 
 int tdx_trap_decode_ve_insn(const ucontext_t *uc, struct tdx_ve_event *ev, const char **name)
 {
-	const uint8_t *ip = (const uint8_t *)uc->uc_mcontext.gregs[REG_RIP];
+	uint8_t b[TDX_TRAP_INSN_MAX];
+	size_t n = tdx_trap_fetch((const uint8_t *)uc->uc_mcontext.gregs[REG_RIP], b);
+
+	return tdx_trap_decode_ve_bytes(b, n, (uint64_t)uc->uc_mcontext.gregs[REG_RDX], ev, name);
+}
+
+int tdx_trap_decode_ve_bytes(const uint8_t *ip, size_t avail, uint64_t rdx,
+			     struct tdx_ve_event *ev, const char **name)
+{
 	ZydisDecodedInstruction in;
 	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
-	unsigned size = 0, port = (unsigned)uc->uc_mcontext.gregs[REG_RDX] & 0xFFFF;
+	unsigned size = 0, port = (unsigned)rdx & 0xFFFF;
 	uint32_t q = 0;
 
-	if (decode(ip, &in, ops))
+	if (decode(ip, avail, &in, ops))
 		return -1;
 	ev->exit_qual = ev->gla = ev->gpa = 0;
 	ev->instr_len = in.length;
@@ -83,18 +79,18 @@ int tdx_trap_decode_ve_insn(const ucontext_t *uc, struct tdx_ve_event *ev, const
 		*name = "WRMSR";
 		return 0;
 	case ZYDIS_MNEMONIC_IN:
-		q = IOQ_IN;
+		q = TDX_IO_QUAL_IN;
 		*name = "IN";
 		break;
 	case ZYDIS_MNEMONIC_OUT:
 		*name = "OUT";
 		break;
-	case ZYDIS_MNEMONIC_INSB: size = 1; q = IOQ_IN | IOQ_STRING; *name = "INS"; break;
-	case ZYDIS_MNEMONIC_INSW: size = 2; q = IOQ_IN | IOQ_STRING; *name = "INS"; break;
-	case ZYDIS_MNEMONIC_INSD: size = 4; q = IOQ_IN | IOQ_STRING; *name = "INS"; break;
-	case ZYDIS_MNEMONIC_OUTSB: size = 1; q = IOQ_STRING; *name = "OUTS"; break;
-	case ZYDIS_MNEMONIC_OUTSW: size = 2; q = IOQ_STRING; *name = "OUTS"; break;
-	case ZYDIS_MNEMONIC_OUTSD: size = 4; q = IOQ_STRING; *name = "OUTS"; break;
+	case ZYDIS_MNEMONIC_INSB: size = 1; q = TDX_IO_QUAL_IN | TDX_IO_QUAL_STRING; *name = "INS"; break;
+	case ZYDIS_MNEMONIC_INSW: size = 2; q = TDX_IO_QUAL_IN | TDX_IO_QUAL_STRING; *name = "INS"; break;
+	case ZYDIS_MNEMONIC_INSD: size = 4; q = TDX_IO_QUAL_IN | TDX_IO_QUAL_STRING; *name = "INS"; break;
+	case ZYDIS_MNEMONIC_OUTSB: size = 1; q = TDX_IO_QUAL_STRING; *name = "OUTS"; break;
+	case ZYDIS_MNEMONIC_OUTSW: size = 2; q = TDX_IO_QUAL_STRING; *name = "OUTS"; break;
+	case ZYDIS_MNEMONIC_OUTSD: size = 4; q = TDX_IO_QUAL_STRING; *name = "OUTS"; break;
 	default:
 		return -1;
 	}
@@ -103,19 +99,33 @@ int tdx_trap_decode_ve_insn(const ucontext_t *uc, struct tdx_ve_event *ev, const
 	for (unsigned i = 0; i < in.operand_count_visible; i++) {
 		if (ops[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			port = (unsigned)ops[i].imm.value.u & 0xFF;
-			q |= IOQ_IMM;
+			q |= TDX_IO_QUAL_IMM;
 		} else if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER && data_size(ops[i].reg.value)) {
 			size = data_size(ops[i].reg.value);
 		}
 	}
 	if (!size)
 		return -1;
-	if (q & IOQ_STRING) {
+	if (q & TDX_IO_QUAL_STRING) {
 		if (in.attributes & ZYDIS_ATTRIB_HAS_REP)
-			q |= IOQ_REP;
-		ev->instr_info = string_info(&in, !(q & IOQ_IN));
+			q |= TDX_IO_QUAL_REP;
+		ev->instr_info = string_info(&in, !(q & TDX_IO_QUAL_IN));
 	}
 	ev->exit_reason = TDX_EXIT_IO_INSTRUCTION;
-	ev->exit_qual = (uint64_t)(size - 1) | q | (uint64_t)port << 16;
+	ev->exit_qual = TDX_IO_QUAL(size, q, port);	/* tdxkit/abi.h */
+	return 0;
+}
+
+int tdx_trap_insn_writes(const uint8_t *ip, size_t avail)
+{
+	ZydisDecodedInstruction in;
+	ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+
+	if (decode(ip, avail, &in, ops))
+		return 0;	/* undecodable: call it a read */
+	for (unsigned i = 0; i < in.operand_count; i++)
+		if (ops[i].type == ZYDIS_OPERAND_TYPE_MEMORY && ops[i].mem.type != ZYDIS_MEMOP_TYPE_AGEN &&
+		    (ops[i].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE))
+			return 1;
 	return 0;
 }

@@ -1,7 +1,8 @@
-/* runcfg.h: the TD configuration tdx-run hands to the preload library in
- * TDXKIT_RUN_* environment variables, and the parsers both sides share
- * (the tool validates with them before exec; the library trusts nothing
- * and parses again). Header-only so that the tool needs no trap library. */
+/* runcfg.h: the parsers for the TD configuration tdx-run hands to the
+ * preload library in TDXKIT_RUN_* environment variables (tdxkit/run.h),
+ * shared by both sides (the tool validates with them before exec; the
+ * library trusts nothing and parses again). Header-only so that the tool
+ * needs no trap library. */
 #ifndef TDXKIT_TRAP_RUNCFG_H
 #define TDXKIT_TRAP_RUNCFG_H
 
@@ -12,28 +13,9 @@
 #include <string.h>
 
 #include "tdxkit/module.h"
+#include "tdxkit/run.h"
 
-#define TDX_RUN_ENV_MEM      "TDXKIT_RUN_MEM"	/* SIZE: 4096, 0x1000, 512M, 4G, 64G */
-#define TDX_RUN_ENV_GPAW     "TDXKIT_RUN_GPAW"	/* 48 | 52 */
-#define TDX_RUN_ENV_VCPUS    "TDXKIT_RUN_VCPUS"	/* 1..64 */
-#define TDX_RUN_ENV_L2_VMS   "TDXKIT_RUN_L2_VMS"	/* 0..3 */
-#define TDX_RUN_ENV_SEPT     "TDXKIT_RUN_SEPT"	/* 2m | 4k */
-#define TDX_RUN_ENV_TRACE    "TDXKIT_RUN_TRACE"	/* 1: trace every TDCALL and TDVMCALL; json: as JSON lines */
-#define TDX_RUN_ENV_TRACE_FD "TDXKIT_RUN_TRACE_FD"	/* where the trace goes (default 2) */
-/* TD ATTRIBUTES (5.2), e.g. 0 for a TD that gets #VE on PENDING pages
- * (SEPT_VE_DISABLE clear, 4.1); default 0x10000000. tdx-run --attributes
- * sets it; without the option the tool leaves an inherited value alone. */
-#define TDX_RUN_ENV_ATTRIBUTES "TDXKIT_RUN_ATTRIBUTES"
-/* The default host (tdxkit/vmm.h). */
-#define TDX_RUN_ENV_STATS      "TDXKIT_RUN_STATS"	/* 1: counts and time per leaf/service at exit */
-#define TDX_RUN_ENV_LEAK_CHECK "TDXKIT_RUN_LEAK_CHECK"	/* 1: report exposed non-input registers */
-#define TDX_RUN_ENV_HOSTILE    "TDXKIT_RUN_HOSTILE"	/* SEED: adversarial, reproducible host */
-#define TDX_RUN_ENV_QUOTE_KEY  "TDXKIT_RUN_QUOTE_KEY"	/* PEM key to sign with, or where to save ours */
-
-/* What the program gets (the contract documented in tdx-run --help). */
-#define TDX_RUN_ENV_PRIVATE_BASE "TDXKIT_PRIVATE_BASE"
-#define TDX_RUN_ENV_SHARED_BASE  "TDXKIT_SHARED_BASE"
-#define TDX_RUN_ENV_MEM_SIZE     "TDXKIT_MEM_SIZE"
+/* The variable names (TDX_RUN_ENV_*) are the program contract: tdxkit/run.h. */
 
 #define TDX_RUN_MAX_VCPUS 64	/* TDX_MAX_VCPUS of the model */
 #define TDX_RUN_MAX_L2_VMS 3
@@ -113,6 +95,68 @@ static inline int tdx_run_parse_sept(const char *s, enum tdx_sept_policy *out, c
 	if (s && (!strcmp(s, "4k") || !strcmp(s, "4K")))
 		return *out = TDX_SEPT_POLICY_4K, 0;
 	return snprintf(why, len, "SEPT policy '%s' is not 2m or 4k", s ? s : ""), -1;
+}
+
+/* A 64-bit bit mask in hex, with or without 0x. */
+static inline int tdx_run_parse_hex(const char *s, uint64_t *out, char *why, size_t len)
+{
+	const char *h = s ? s : "";
+	char *end;
+
+	if (h[0] == '0' && (h[1] == 'x' || h[1] == 'X'))
+		h += 2;
+	errno = 0;
+	unsigned long long v = strtoull(h, &end, 16);
+	if (!*h || *h == '-' || *h == '+' || *h == ' ' || errno || *end)
+		return snprintf(why, len, "'%s' is not a hex number", s ? s : ""), -1;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+/* XFAM: "host" or hex. */
+static inline int tdx_run_parse_xfam(const char *s, uint64_t *out, char *why, size_t len)
+{
+	if (s && !strcmp(s, "host"))
+		return *out = tdx_xfam_from_host(), 0;
+	if (tdx_run_parse_hex(s, out, why, len))
+		return snprintf(why, len, "'%s' is not a hex number or 'host'", s ? s : ""), -1;
+	return 0;
+}
+
+/* A 48-byte measurement register: 1 to 96 hex digits, two per byte from
+ * byte 0 on (an odd count ends in a high nibble), the rest zero. */
+static inline int tdx_run_parse_mr(const char *s, uint8_t out[48], char *why, size_t len)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (s && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2, n -= 2;
+	if (!n || n > 96)
+		return snprintf(why, len, "'%s' is not 1 to 96 hex digits (48 bytes)", s ? s : ""), -1;
+	memset(out, 0, 48);
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		unsigned v = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+		if (v > 15)
+			return snprintf(why, len, "'%s' is not hex (character %zu)", s, i + 1), -1;
+		out[i / 2] |= (uint8_t)(i % 2 ? v : v << 4);
+	}
+	return 0;
+}
+
+/* How the TD memory windows follow the page states (tdx-run --windows). */
+enum tdx_run_windows { TDX_RUN_WINDOWS_AUTO, TDX_RUN_WINDOWS_FAULT, TDX_RUN_WINDOWS_PROTECT };
+
+static inline int tdx_run_parse_windows(const char *s, enum tdx_run_windows *out, char *why,
+					size_t len)
+{
+	static const char *const names[] = { "auto", "fault", "protect" };
+	for (unsigned i = 0; s && i < 3; i++)
+		if (!strcmp(s, names[i]))
+			return *out = (enum tdx_run_windows)i, 0;
+	return snprintf(why, len, "window mode '%s' is not auto, fault or protect", s ? s : ""), -1;
 }
 
 /* The checks that need more than one value: the memory must be whole

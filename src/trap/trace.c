@@ -1,6 +1,7 @@
 /* trace.c: one decoded line per TDCALL, for tdx-run --trace. The line is
- * written from the SIGILL handler, so it is formatted into a stack buffer
- * (snprintf, no malloc) and written with one write(2). */
+ * written from the trap handler, so it is formatted into a stack buffer
+ * (snprintf with integer and string formats only: no malloc, no locale)
+ * and written with one write(2). */
 #define _GNU_SOURCE /* REG_* names of ucontext_t */
 #include <errno.h>
 #include <stdarg.h>
@@ -9,7 +10,6 @@
 #include <unistd.h>
 
 #include "tdxkit/names.h"
-#include "tdxkit/vmm.h"
 #include "trap_int.h"
 
 #define R(g) (1u << TDX_GPR_##g)
@@ -253,6 +253,11 @@ static void write_line(int fd, char *line, int n, size_t cap)
 	errno = saved;
 }
 
+/* The hook the TDCALL lines chain to (the default host's: its TDVMCALL
+ * line follows ours). One traced TD at a time, as the engine has one. */
+static tdx_trace_fn trace_next;
+static void *trace_next_ctx;
+
 static void trace_to_fd(void *ctx, unsigned vcpu, const struct tdx_regs *in,
 			const struct tdx_regs *out, enum tdx_tdcall_outcome o)
 {
@@ -263,10 +268,8 @@ static void trace_to_fd(void *ctx, unsigned vcpu, const struct tdx_regs *in,
 
 	if (n > 0)
 		write_line(fd, line, n, sizeof(line));
-	/* This hook is the TD's only one: the default host gets its RIP and
-	 * leaf counts from here, and its TDVMCALL line follows ours. */
-	if (tdx_trap_g.vmm && tdx_trap_g.td)
-		tdx_vmm_trace_hook(tdx_trap_g.vmm, vcpu, in, out, o);
+	if (trace_next)
+		trace_next(trace_next_ctx, vcpu, in, out, o);
 }
 
 /* Where #VE lines go: the module traces TDCALLs itself, but a #VE outside
@@ -274,14 +277,34 @@ static void trace_to_fd(void *ctx, unsigned vcpu, const struct tdx_regs *in,
 static struct tdx_td *_Atomic ve_trace_td;
 static _Atomic int ve_trace_fd = -1;
 
-void tdx_trap_trace_to_fd(struct tdx_td *td, int fd)
+void tdx_trap_trace_to_fd(struct tdx_td *td, int fd, tdx_trace_fn next, void *next_ctx)
 {
+	trace_next = next;
+	trace_next_ctx = next_ctx;
 	if (fd < 0)
-		tdx_td_set_trace(td, NULL, NULL);
+		tdx_td_set_trace(td, next, next_ctx);
 	else
 		tdx_td_set_trace(td, trace_to_fd, (void *)(intptr_t)fd);
 	atomic_store(&ve_trace_fd, fd < 0 ? -1 : fd);
 	atomic_store(&ve_trace_td, fd < 0 ? NULL : td);
+}
+
+void tdx_trap_trace_note(const char *text)
+{
+	int fd = atomic_load(&ve_trace_fd);
+	char line[400];
+	size_t n = 0;
+
+	if (fd < 0)
+		return;
+	if (atomic_load(&trace_json)) {
+		put(line, sizeof(line), &n, "{\"event\":\"note\",\"text\":");
+		put_json_str(line, sizeof(line), &n, text);
+		put(line, sizeof(line), &n, "}\n");
+	} else {
+		put(line, sizeof(line), &n, "%s: %s\n", tdx_trap_name, text);
+	}
+	write_line(fd, line, (int)n, sizeof(line));
 }
 
 int tdx_trap_ve_format(char *buf, size_t len, unsigned vcpu, const struct tdx_ve_event *ev,
@@ -322,35 +345,44 @@ static int ve_format_json(char *buf, size_t len, unsigned vcpu, const struct tdx
 	return (int)n;
 }
 
-void tdx_trap_trace_ve(const struct tdx_ve_event *ev, uint64_t rip, unsigned vector)
+void tdx_trap_trace_ve(unsigned vcpu, const struct tdx_ve_event *ev, uint64_t rip,
+		       unsigned vector)
 {
 	int fd = atomic_load(&ve_trace_fd);
 	char line[320];
 
 	if (fd < 0 || atomic_load(&ve_trace_td) != tdx_trap_g.td)
 		return;
-	int n = atomic_load(&trace_json)
-			? ve_format_json(line, sizeof(line), tdx_trap_g.vcpu, ev, rip, vector)
-			: tdx_trap_ve_format(line, sizeof(line), tdx_trap_g.vcpu, ev, rip, vector);
+	int n = atomic_load(&trace_json) ? ve_format_json(line, sizeof(line), vcpu, ev, rip, vector)
+					 : tdx_trap_ve_format(line, sizeof(line), vcpu, ev, rip, vector);
 	if (n > 0)
 		write_line(fd, line, n, sizeof(line));
 }
 
-void tdx_trap_trace_irq(int vector, uint64_t rip)
+int tdx_trap_irq_format(char *line, size_t len, unsigned vcpu, int vector, uint64_t rip,
+			int delivered)
+{
+	size_t n = 0;
+
+	if (atomic_load(&trace_json))
+		put(line, len, &n, "{\"vcpu\":%u,\"rip\":\"0x%llx\",\"event\":\"interrupt\","
+		    "\"vector\":%d,\"delivered\":%s}\n", vcpu, (unsigned long long)rip, vector,
+		    delivered ? "true" : "false");
+	else
+		put(line, len, &n, "%s: [vcpu%u rip=0x%llx] interrupt vector %d from the host: "
+		    "%s\n", tdx_trap_name, vcpu, (unsigned long long)rip, vector,
+		    delivered ? "delivered to the program's handler"
+			      : "dropped (the program registered no interrupt handler)");
+	return (int)n;
+}
+
+void tdx_trap_trace_irq(unsigned vcpu, int vector, uint64_t rip, int delivered)
 {
 	int fd = atomic_load(&ve_trace_fd);
 	char line[200];
-	size_t n = 0;
 
 	if (fd < 0 || atomic_load(&ve_trace_td) != tdx_trap_g.td)
 		return;
-	if (atomic_load(&trace_json))
-		put(line, sizeof(line), &n, "{\"vcpu\":%u,\"rip\":\"0x%llx\",\"event\":\"interrupt\","
-		    "\"vector\":%d,\"delivered\":false}\n", tdx_trap_g.vcpu,
-		    (unsigned long long)rip, vector);
-	else
-		put(line, sizeof(line), &n, "%s: [vcpu%u rip=0x%llx] interrupt vector %d from the host "
-		    "(notify): not delivered to a user program\n", tdx_trap_name, tdx_trap_g.vcpu,
-		    (unsigned long long)rip, vector);
-	write_line(fd, line, (int)n, sizeof(line));
+	int n = tdx_trap_irq_format(line, sizeof(line), vcpu, vector, rip, delivered);
+	write_line(fd, line, n, sizeof(line));
 }

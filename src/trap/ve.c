@@ -18,10 +18,36 @@ void tdx_trap_set_ve_handler(tdx_ve_handler_fn fn)
  * reference (tdx_ve_register() in trap.h), so they run without tdx-run too. */
 __attribute__((visibility("default"))) int tdxkit_ve_register(tdx_ve_handler_fn fn)
 {
-	if (!tdx_trap_g.installed)
+	if (!atomic_load(&tdx_trap_g.installed))
 		return -1;
 	tdx_trap_set_ve_handler(fn);
 	return 0;
+}
+
+void tdx_trap_run_program_handler(void (*fn)(void *), void *arg)
+{
+	/* The handler mask blocks every asynchronous signal (engine.c); for
+	 * as long as program code runs, the ones that end a program may come
+	 * through, so that a handler that hangs can still be stopped. */
+	sigset_t ends, old;
+	sigemptyset(&ends);
+	sigaddset(&ends, SIGTERM);
+	sigaddset(&ends, SIGINT);
+	sigaddset(&ends, SIGQUIT);
+	pthread_sigmask(SIG_UNBLOCK, &ends, &old);
+	fn(arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+struct ve_call {
+	tdx_ve_handler_fn fn;
+	struct tdx_ve_frame *f;
+};
+
+static void call_ve(void *p)
+{
+	struct ve_call *c = p;
+	c->fn(c->f);
 }
 
 static void __attribute__((noreturn)) die_ve(const struct tdx_inject *inj, const char *what,
@@ -52,34 +78,30 @@ static void __attribute__((noreturn)) die_ve(const struct tdx_inject *inj, const
 	else
 		tdx_line_str(&l, ": the program registered no #VE handler");
 	tdx_line_write(&l, STDERR_FILENO);
-	_exit(TDX_TRAP_EXIT_INJECT);
+	tdx_trap_exit(TDX_TRAP_EXIT_INJECT);
 }
 
-void tdx_trap_deliver_ve(ucontext_t *uc, const struct tdx_inject *inj, const char *what,
-			 const struct tdx_ve_event *event)
+void tdx_trap_deliver_ve(ucontext_t *uc, unsigned vcpu, const struct tdx_inject *inj,
+			 const char *what, const struct tdx_ve_event *event)
 {
 	struct tdx_trap_state *g = &tdx_trap_g;
 	uint64_t rip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
 	struct tdx_ve_event ev = { 0 };
 	tdx_ve_handler_fn fn = atomic_load(&g->ve_handler);
 
-	if (event) {
+	if (event)
 		ev = *event;
-	} else {
-		/* A #VE from inside a TDCALL: the module's record says what it
-		 * was (read under the lock: another thread may TDCALL). */
-		tdx_trap_lock();
-		tdx_vcpu_ve_info(g->td, g->vcpu, &ev);
-		tdx_trap_unlock();
-	}
-	tdx_trap_trace_ve(&ev, rip, inj->vector);
+	else	/* a #VE from inside a TDCALL: the module's record says what it was */
+		tdx_vcpu_ve_info(g->td, vcpu, &ev);
+	tdx_trap_trace_ve(vcpu, &ev, rip, inj->vector);
 	if (inj->vector != 20 || !fn)
 		die_ve(inj, what, &ev, rip);
 
 	struct tdx_ve_frame f;
+	struct ve_call call = { fn, &f };
 	int saved_errno = errno;
 	tdx_trap_frame_from_uc(uc, &f);
-	fn(&f);
+	tdx_trap_run_program_handler(call_ve, &call);
 	tdx_trap_frame_to_uc(&f, uc);
 	errno = saved_errno;
 }

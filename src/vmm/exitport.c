@@ -13,9 +13,8 @@ int vmm_exitport_io(struct tdx_vmm *v, uint16_t port, int write, unsigned size, 
 		*data = size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
 		return 0;
 	}
-	v->ended = 1;
-	v->exit_status = (int)(uint32_t)*data;
-	snprintf(v->end_reason, sizeof(v->end_reason), "exit port 0x%x: status %d", port,
-		 v->exit_status);
+	char why[64];
+	snprintf(why, sizeof(why), "exit port 0x%x: status %d", port, (int)(uint32_t)*data);
+	vmm_end(v, (int)(uint32_t)*data, why);
 	return 1;
 }

@@ -11,13 +11,12 @@
 int vmm_fatal(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *resp)
 {
 	struct tdx_vmm *v = ctx;
-	char line[TDX_HOST_FATAL_MSG_LEN + 128];
+	char line[TDX_HOST_FATAL_MSG_LEN + 128], why[sizeof(v->end_reason)];
 
-	tdx_host_fatal_format(&req->fatal, v->end_reason, sizeof(v->end_reason));
-	int n = snprintf(line, sizeof(line), "tdx-vmm: %s\n", v->end_reason);
+	tdx_host_fatal_format(&req->fatal, why, sizeof(why));
+	int n = snprintf(line, sizeof(line), "tdx-vmm: %s\n", why);
 	if (n > 0)
 		vmm_emit(NULL, v->cfg.report_fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
-	v->ended = 1;
-	v->exit_status = TDX_VMM_EXIT_FATAL;
+	vmm_end(v, TDX_VMM_EXIT_FATAL, why);
 	return 1;
 }

@@ -37,7 +37,9 @@ static const char *const status_names[] = {
 
 static uint64_t next(struct tdx_vmm *v)
 {
+	vmm_lock_take(&v->rng_lock);	/* one sequence for all VCPUs */
 	uint64_t z = (v->rng += 0x9E3779B97F4A7C15ull);
+	vmm_lock_drop(&v->rng_lock);
 
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
@@ -84,18 +86,28 @@ static void oversized(struct tdx_vmm *v, const struct tdx_host_req *req, struct 
 		for (unsigned r = TDX_GPR_R11; r <= TDX_GPR_R14; r++)
 			set(e, (enum tdx_gpr)r, ~0ull);
 		break;
-	case TDX_HOST_GET_QUOTE:
-		if (v->quote.pending && v->td) {
-			uint8_t *buf = tdx_td_gpa_ptr(v->td, v->quote.addr, 24);
+	case TDX_HOST_GET_QUOTE: {
+		/* Take the request back from the service and claim it is done. */
+		struct vmm_quote q;
+		struct tdx_td *td = atomic_load(&v->td);
+		int found = 0;
+		vmm_lock_take(&v->quote_lock);
+		for (unsigned i = 0; i < v->nquotes && !found; i++)
+			if (v->quotes[i].addr == req->quote.addr) {
+				q = v->quotes[i];
+				v->quotes[i] = v->quotes[--v->nquotes];
+				found = 1;
+			}
+		vmm_lock_drop(&v->quote_lock);
+		uint8_t *buf = found && td ? tdx_td_host_ptr(td, q.addr, 24, NULL, 0) : NULL;
+		if (buf) {
 			uint32_t big = 0xFFFFFFFFu;
 			uint64_t done = 0;
-			if (buf) {
-				memcpy(buf + 20, &big, 4);
-				memcpy(buf + 8, &done, 8);
-			}
-			v->quote.pending = 0;
+			memcpy(buf + 20, &big, 4);
+			memcpy(buf + 8, &done, 8);
 		}
 		break;
+	}
 	default:
 		set(e, TDX_GPR_R11, ~0ull);
 		break;

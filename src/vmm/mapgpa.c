@@ -1,6 +1,6 @@
 /* mapgpa.c: MapGPA (tdx-abi.md 3.5) in the model.
  *
- *   private -> shared: tdx_host_set_shared(..., 1): the private pages are
+ *   private -> shared: tdx_td_set_shared(..., 1): the private pages are
  *     removed (content lost) and the range appears in the shared window.
  *   shared -> private: the shared mapping is dropped and every page whose
  *     secure-EPT entry is FREE is AUGed as a 4 KiB PENDING page, so the
@@ -24,9 +24,9 @@ static uint64_t to_private(struct tdx_td *td, uint64_t addr, uint64_t len, uint6
 
 		if (tdx_td_page_state(td, a, &st))
 			return *bad = a, TDVMCALL_STATUS_INVALID_OPERAND;
-		if (st.shared && tdx_host_set_shared(td, a, TDX_PAGE_SIZE_4K, 0) != TDX_SUCCESS)
+		if (st.shared && tdx_td_set_shared(td, a, TDX_PAGE_SIZE_4K, 0) != TDX_SUCCESS)
 			return *bad = a, TDVMCALL_STATUS_INVALID_OPERAND;
-		if (st.sept == TDX_SEPT_FREE && tdx_host_page_aug(td, a, TDX_PAGE_4K) != TDX_SUCCESS)
+		if (st.sept == TDX_SEPT_FREE && tdh_mem_page_aug(td, a, TDX_PAGE_4K) != TDX_SUCCESS)
 			return *bad = a, TDVMCALL_STATUS_INVALID_OPERAND;
 	}
 	return TDVMCALL_STATUS_SUCCESS;
@@ -35,21 +35,22 @@ static uint64_t to_private(struct tdx_td *td, uint64_t addr, uint64_t len, uint6
 int vmm_map_gpa(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *resp)
 {
 	struct tdx_vmm *v = ctx;
+	struct tdx_td *td = atomic_load(&v->td);
 	uint64_t addr = req->map_gpa.addr, size = req->map_gpa.size;
 	uint64_t sb = req->map_gpa.gpa - addr;	/* the shared bit, or 0 */
 	uint64_t max = (uint64_t)v->cfg.mapgpa_chunk * TDX_PAGE_SIZE_4K;
 	uint64_t len = size < max ? size : max, bad = addr;
 
-	if (!v->td || addr >= v->mem_size || size > v->mem_size - addr) {
+	if (!td || addr >= v->mem_size || size > v->mem_size - addr) {
 		resp->status = TDVMCALL_STATUS_INVALID_OPERAND;
 		resp->out[TDX_GPR_R11] = req->map_gpa.gpa;
 		return 0;
 	}
 	if (req->map_gpa.to_shared)
-		resp->status = tdx_host_set_shared(v->td, addr, len, 1) == TDX_SUCCESS
+		resp->status = tdx_td_set_shared(td, addr, len, 1) == TDX_SUCCESS
 				       ? TDVMCALL_STATUS_SUCCESS : TDVMCALL_STATUS_INVALID_OPERAND;
 	else
-		resp->status = to_private(v->td, addr, len, &bad);
+		resp->status = to_private(td, addr, len, &bad);
 	if (resp->status != TDVMCALL_STATUS_SUCCESS) {
 		resp->out[TDX_GPR_R11] = bad | sb;
 		return 0;

@@ -58,6 +58,7 @@ int vmm_mmio(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *re
 	/* The host library already refused page-crossing accesses. */
 	uint64_t val = 0;
 	int read_counter = 0;
+	vmm_lock_take(&v->mmio_lock);	/* one device for every VCPU */
 	for (unsigned i = 0; i < size; i++) {
 		unsigned r = (unsigned)((off + i) / 8), byte = (unsigned)((off + i) % 8);
 		if (write)
@@ -68,6 +69,7 @@ int vmm_mmio(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *re
 	}
 	if (read_counter)
 		v->mmio.counter++;
+	vmm_lock_drop(&v->mmio_lock);
 	resp->out[TDX_GPR_R11] = val;
 	return 0;
 }

@@ -45,10 +45,11 @@ static int find(uint32_t index)
 	return -1;
 }
 
-void vmm_msr_reset(struct tdx_vmm *v)
+/* MSRs are per VCPU: each VCPU's thread reads and writes its own. */
+void vmm_msr_reset(struct tdx_vmm *v, struct vmm_vcpu *c)
 {
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++)
-		v->msr[i] = msrs[i].reset;
+		c->msr[i] = msrs[i].reset;
 }
 
 int vmm_rdmsr(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *resp)
@@ -59,7 +60,7 @@ int vmm_rdmsr(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *r
 	if (i < 0)
 		resp->status = TDVMCALL_STATUS_INVALID_OPERAND;
 	else
-		resp->out[TDX_GPR_R11] = v->msr[i];
+		resp->out[TDX_GPR_R11] = v->vcpu[req->vcpu % VMM_MAX_VCPUS].msr[i];
 	return 0;
 }
 
@@ -71,6 +72,6 @@ int vmm_wrmsr(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *r
 	if (i < 0 || !msrs[i].writable || (req->wrmsr.value & ~msrs[i].writable))
 		resp->status = TDVMCALL_STATUS_INVALID_OPERAND;
 	else
-		v->msr[i] = req->wrmsr.value;
+		v->vcpu[req->vcpu % VMM_MAX_VCPUS].msr[i] = req->wrmsr.value;
 	return 0;
 }

@@ -11,10 +11,10 @@ void vmm_stats_service(struct tdx_vmm *v, const struct vmm_event *ev)
 {
 	struct vmm_stat *s = &v->svc[ev->req.kind];
 
-	s->count++;
-	s->ns += ev->ns;
+	atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->ns, ev->ns, memory_order_relaxed);
 	if (ev->status != TDVMCALL_STATUS_SUCCESS && ev->status != TDVMCALL_STATUS_RETRY)
-		s->errors++;
+		atomic_fetch_add_explicit(&s->errors, 1, memory_order_relaxed);
 }
 
 void vmm_stats_leaf(struct tdx_vmm *v, uint64_t rax, uint64_t ns)
@@ -22,8 +22,8 @@ void vmm_stats_leaf(struct tdx_vmm *v, uint64_t rax, uint64_t ns)
 	uint64_t leaf = rax & TDX_LEAF_MASK;
 	struct vmm_stat *s = &v->leaf[leaf < VMM_NR_LEAVES ? leaf : VMM_NR_LEAVES];
 
-	s->count++;
-	s->ns += ns;
+	atomic_fetch_add_explicit(&s->count, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->ns, ns, memory_order_relaxed);
 }
 
 int tdx_vmm_service_stats(const struct tdx_vmm *v, unsigned kind, uint64_t *count, uint64_t *ns)
@@ -46,12 +46,13 @@ int tdx_vmm_leaf_stats(const struct tdx_vmm *v, unsigned leaf, uint64_t *count, 
 
 static void row(FILE *out, const char *name, const struct vmm_stat *s, int errors)
 {
-	double us = (double)s->ns / 1000.0;
+	uint64_t count = atomic_load(&s->count);
+	double us = (double)atomic_load(&s->ns) / 1000.0;
 
-	fprintf(out, "  %-28s %10llu", name, (unsigned long long)s->count);
+	fprintf(out, "  %-28s %10llu", name, (unsigned long long)count);
 	if (errors)
-		fprintf(out, " %8llu", (unsigned long long)s->errors);
-	fprintf(out, " %12.1f %10.2f\n", us, s->count ? us / (double)s->count : 0.0);
+		fprintf(out, " %8llu", (unsigned long long)atomic_load(&s->errors));
+	fprintf(out, " %12.1f %10.2f\n", us, count ? us / (double)count : 0.0);
 }
 
 void tdx_vmm_print_stats(const struct tdx_vmm *v, FILE *out)

@@ -48,6 +48,7 @@ int vmm_uart_io(struct tdx_vmm *v, uint16_t port, int write, unsigned size, uint
 {
 	uint64_t in = 0;
 
+	vmm_lock_take(&v->uart_lock);	/* one UART for every VCPU */
 	for (unsigned i = 0; i < size; i++) {
 		unsigned p = port + i;
 		if (p >= TDX_VMM_UART_PORT + 8) {	/* past the UART: open bus */
@@ -59,6 +60,7 @@ int vmm_uart_io(struct tdx_vmm *v, uint16_t port, int write, unsigned size, uint
 		else
 			in |= (uint64_t)reg_read(v, p - TDX_VMM_UART_PORT) << (8 * i);
 	}
+	vmm_lock_drop(&v->uart_lock);
 	if (!write)
 		*data = in;
 	return 0;

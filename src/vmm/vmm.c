@@ -4,6 +4,7 @@
  * GetQuote completion point, hostile answers, trace, stats and leak check
  * around tdx_host_ops_tdvmcall(). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -72,7 +73,7 @@ static int vmm_io(void *ctx, const struct tdx_host_req *req, struct tdx_host_res
  * spurious wake-up is always allowed). */
 static int vmm_hlt(void *ctx, const struct tdx_host_req *req, struct tdx_host_resp *resp)
 {
-	vmm_quote_complete(ctx);
+	vmm_quote_complete(ctx);	/* nothing to do when the service has a thread */
 	return 0;
 }
 
@@ -142,25 +143,42 @@ struct tdx_vmm *tdx_vmm_new(const struct tdx_vmm_config *cfg, char *err, size_t 
 		tdx_host_register(&v->host, handlers[i].kind, handlers[i].fn);
 	/* splitmix64 state: any seed, including 0, gives a full sequence. */
 	v->rng = cfg->hostile_seed;
-	v->irq = -1;
-	vmm_msr_reset(v);
+	for (unsigned c = 0; c < VMM_MAX_VCPUS; c++)
+		vmm_msr_reset(v, &v->vcpu[c]);
+	vmm_quote_init(v);
 	return v;
 }
 
-static void flush_event(struct tdx_vmm *v, int have_rip, uint64_t rip)
+void vmm_end(struct tdx_vmm *v, int status, const char *reason)
 {
-	if (!v->ev.valid)
+	int no = 0;
+
+	if (!atomic_compare_exchange_strong(&v->ended, &no, -1))
+		return;		/* another VCPU ended it first */
+	v->exit_status = status;
+	snprintf(v->end_reason, sizeof(v->end_reason), "%s", reason);
+	atomic_store(&v->ended, 1);
+	struct tdx_td *td = atomic_load(&v->td);
+	if (td)
+		tdx_td_end(td, status, reason);
+}
+
+static void flush_event(struct tdx_vmm *v, struct vmm_event *ev, int have_rip, uint64_t rip)
+{
+	if (!ev->valid)
 		return;
-	v->ev.valid = 0;
-	vmm_trace_event(v, &v->ev, have_rip, rip);
-	vmm_leak_report(v, &v->ev, have_rip, rip);
+	ev->valid = 0;
+	vmm_trace_event(v, ev, have_rip, rip);
+	vmm_leak_report(v, ev, have_rip, rip);
 }
 
 void tdx_vmm_destroy(struct tdx_vmm *v)
 {
 	if (!v)
 		return;
-	flush_event(v, 0, 0);
+	vmm_quote_fini(v);
+	for (unsigned c = 0; c < VMM_MAX_VCPUS; c++)
+		flush_event(v, &v->vcpu[c].ev, 0, 0);
 	tdx_quote_key_free(v->key);
 	free(v);
 }
@@ -169,37 +187,38 @@ void tdx_vmm_destroy(struct tdx_vmm *v)
 static int vmm_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *exit)
 {
 	struct tdx_vmm *v = ctx;
-	struct vmm_event *ev = &v->ev;
+	struct vmm_event *ev = &v->vcpu[vcpu % VMM_MAX_VCPUS].ev;
 	uint64_t t0 = v->cfg.stats ? vmm_now_ns() : 0;	/* time only what --stats prints */
+	struct tdx_host_exit e;
 	int rc;
 
-	flush_event(v, 0, 0);	/* no trace hook ran for the previous one */
-	if (!v->td) {
-		v->td = td;
-		v->mem_size = tdx_td_config(td)->mem_size;
-		v->gpaw = tdx_td_config(td)->gpaw;
-	}
-	v->host.cfg.gpaw = v->gpaw;
-	if (v->ended)
+	flush_event(v, ev, 0, 0);	/* no trace hook ran for the previous one */
+	if (!atomic_load(&v->td))
+		atomic_store(&v->td, td);
+	if (atomic_load(&v->ended) == 1)
 		return 1;	/* the run is over: keep the TD stopped */
-	vmm_quote_complete(v);	/* completion point: any host entry */
+	vmm_quote_complete(v);	/* completion point without a service thread */
 
 	memset(ev, 0, sizeof(*ev));
 	ev->vcpu = vcpu;
 	ev->exposed = (uint32_t)TDX_VMCALL_GPR_SELECT(exit->exit_qual);
 	memcpy(ev->in, exit->vmm.gpr, sizeof(ev->in));
-	rc = tdx_host_ops_tdvmcall(&v->host, td, vcpu, exit);
-	ev->req = v->host.last;
+	/* What TDH.VP.ENTER returned (11): RCX = mask | vm << 32, unselected
+	 * registers 0; decoded into this VCPU's own request record. */
+	e.qual = exit->exit_qual;
+	memcpy(e.gpr, exit->vmm.gpr, sizeof(e.gpr));
+	rc = tdx_host_dispatch_req(&v->host, vcpu, &e, &ev->req);
+	memcpy(exit->vmm.gpr, e.gpr, sizeof(e.gpr));
 	if (!rc && v->cfg.hostile && (ev->hostile = vmm_hostile(v, &ev->req, exit)))
-		v->counts.hostile++;
+		atomic_fetch_add(&v->counts.hostile, 1);
 	memcpy(ev->out, exit->vmm.gpr, sizeof(ev->out));
 	ev->status = exit->vmm.r10;
 	ev->stopped = rc != 0;
 	ev->ns = v->cfg.stats ? vmm_now_ns() - t0 : 0;
 	if (v->cfg.leak_check)
 		ev->leak = vmm_leak_mask(&ev->req, ev->in);
-	v->counts.leaks += (uint64_t)__builtin_popcount(ev->leak);
-	v->counts.tdvmcalls++;
+	atomic_fetch_add(&v->counts.leaks, (uint64_t)__builtin_popcount(ev->leak));
+	atomic_fetch_add(&v->counts.tdvmcalls, 1);
 	vmm_stats_service(v, ev);
 	ev->valid = 1;
 	return rc;
@@ -211,18 +230,19 @@ void tdx_vmm_attach(struct tdx_vmm *v, struct tdx_td_config *cfg)
 	cfg->host.ctx = v;
 	v->mem_size = cfg->mem_size;
 	v->gpaw = cfg->gpaw;
-	v->host.cfg.gpaw = cfg->gpaw;
+	v->host.cfg.gpaw = cfg->gpaw;	/* before any VCPU runs: read-only from then on */
 }
 
 void tdx_vmm_trace_hook(void *vmm, unsigned vcpu, const struct tdx_regs *in,
 			const struct tdx_regs *out, enum tdx_tdcall_outcome o)
 {
 	struct tdx_vmm *v = vmm;
-	uint64_t ns = v->leaf_t0 ? vmm_now_ns() - v->leaf_t0 : 0;
+	struct vmm_vcpu *c = &v->vcpu[vcpu % VMM_MAX_VCPUS];
+	uint64_t ns = c->leaf_t0 ? vmm_now_ns() - c->leaf_t0 : 0;
 
 	vmm_stats_leaf(v, in->rax, ns);
 	if ((in->rax & TDX_LEAF_MASK) == TDG_VP_VMCALL)
-		flush_event(v, 1, in->rip);	/* RIP of the TDCALL instruction */
+		flush_event(v, &c->ev, 1, in->rip);	/* RIP of the TDCALL instruction */
 }
 
 void tdx_vmm_install_trace(struct tdx_vmm *v, struct tdx_td *td)
@@ -233,15 +253,17 @@ void tdx_vmm_install_trace(struct tdx_vmm *v, struct tdx_td *td)
 enum tdx_tdcall_outcome tdx_vmm_tdcall(struct tdx_vmm *v, struct tdx_td *td, unsigned vcpu,
 				       struct tdx_regs *regs, struct tdx_inject *inj)
 {
-	v->leaf_t0 = v->cfg.stats ? vmm_now_ns() : 0;
+	struct vmm_vcpu *c = &v->vcpu[vcpu % VMM_MAX_VCPUS];
+
+	c->leaf_t0 = v->cfg.stats ? vmm_now_ns() : 0;
 	enum tdx_tdcall_outcome o = tdx_tdcall(td, vcpu, regs, inj);
-	v->leaf_t0 = 0;
+	c->leaf_t0 = 0;
 	return o;
 }
 
 int tdx_vmm_exit_status(const struct tdx_vmm *v, int *status)
 {
-	if (!v->ended)
+	if (atomic_load(&v->ended) != 1)
 		return 0;
 	if (status)
 		*status = v->exit_status;
@@ -250,7 +272,7 @@ int tdx_vmm_exit_status(const struct tdx_vmm *v, int *status)
 
 const char *tdx_vmm_exit_reason(const struct tdx_vmm *v)
 {
-	return v->end_reason;
+	return atomic_load(&v->ended) == 1 ? v->end_reason : "";
 }
 
 int tdx_vmm_poll(struct tdx_vmm *v)
@@ -260,10 +282,9 @@ int tdx_vmm_poll(struct tdx_vmm *v)
 
 int tdx_vmm_take_interrupt(struct tdx_vmm *v)
 {
-	int vec = v->irq;
+	struct tdx_td *td = atomic_load(&v->td);
 
-	v->irq = -1;
-	return vec;
+	return td ? tdx_vcpu_take_interrupt(td, atomic_load(&v->notify_vcpu)) : -1;
 }
 
 const struct tdx_quote_key *tdx_vmm_quote_key(const struct tdx_vmm *v)
@@ -273,5 +294,7 @@ const struct tdx_quote_key *tdx_vmm_quote_key(const struct tdx_vmm *v)
 
 void tdx_vmm_get_counts(const struct tdx_vmm *v, struct tdx_vmm_counts *c)
 {
-	*c = v->counts;
+	c->tdvmcalls = atomic_load(&v->counts.tdvmcalls);
+	c->leaks = atomic_load(&v->counts.leaks);
+	c->hostile = atomic_load(&v->counts.hostile);
 }

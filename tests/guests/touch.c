@@ -4,6 +4,7 @@
  *   report-pending                MR.REPORT into a never-accepted page
  *   outside                       an ordinary bad pointer (a normal crash)
  *   ud2                           a genuine illegal instruction
+ *   accept-pointer                TDG.MEM.PAGE.ACCEPT given a pointer, not a GPA
  * Prints the RIP of the faulting instruction first. */
 #include <string.h>
 
@@ -55,6 +56,13 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "ud2")) {
 		rip(touch_ud2);
 		touch_ud2();
+	} else if (!strcmp(mode, "accept-pointer")) {
+		/* The classic mistake: the buffer's address where its GPA goes. */
+		static char buf[8192];
+		uintptr_t page = ((uintptr_t)buf + 4095) & ~(uintptr_t)4095;
+		printf("pointer=0x%llx\n", (unsigned long long)page);
+		fflush(stdout);
+		g_leaf(6, page, 0, 0, NULL);
 	} else {
 		fprintf(stderr, "touch: unknown mode '%s'\n", mode);
 		return 2;
