@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "tdxkit/ghci.h"
+#include <linux/kvm_para.h>
+
 #include "tdxkit/host.h"
 #include "fuzz_input.h"
 
@@ -44,7 +46,7 @@ static const struct { uint64_t r10, r11; uint32_t mask; } services[] = {
 	{ 0, TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT, TDX_GHCI_MASK_SETUP_EVENT_NOTIFY },
 	{ 0, TDVMCALL_SERVICE, TDX_GHCI_R10_R15 },
 	{ 0, TDVMCALL_MIGTD, TDX_GHCI_R10_R15 },
-	{ TDX_HOST_KVM_HC_MAP_GPA_RANGE, 0, TDX_GHCI_MASK_KVM_HYPERCALL },	/* vendor */
+	{ KVM_HC_MAP_GPA_RANGE, 0, TDX_GHCI_MASK_KVM_HYPERCALL },	/* vendor */
 	{ 1, 0, TDX_GHCI_MASK_KVM_HYPERCALL },					/* other KVM call */
 	{ 0, 0x7777, G(R10) | G(R11) },						/* unknown */
 };

@@ -86,10 +86,13 @@ static void config_for(unsigned which, struct tdx_td_config *cfg)
  * the inputs as the guest gave them. */
 static struct tdx_regs trace_expect;
 static unsigned trace_calls;
+static int trace_armed;	/* the fuzzed call is running (not a helper's, such as servtd_handle) */
 
 static void trace(void *ctx, unsigned vcpu, const struct tdx_regs *in, const struct tdx_regs *out,
 		  enum tdx_tdcall_outcome o)
 {
+	if (!trace_armed)
+		return;
 	if (in->rax != trace_expect.rax || in->rip != trace_expect.rip) {
 		fprintf(stderr, "fuzz_tdcall: trace hook saw RAX 0x%llx RIP 0x%llx, not the inputs\n",
 			(unsigned long long)in->rax, (unsigned long long)in->rip);
@@ -473,12 +476,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		enum tdx_tdcall_outcome o;
 		trace_expect = r;
+		trace_armed = 1;
 		unsigned traced = trace_calls;
 		if (mode & 1) {
+			trace_armed = 0;	/* the module level has no trace hook */
 			o = module_level(td, vcpu, &r);
 		} else {
 			struct tdx_inject inj;
 			o = tdx_tdcall(td, vcpu, &r, (mode & 0xE0) == 0xC0 ? NULL : &inj);
+			trace_armed = 0;
 			/* Configuration 2 traces every TDCALL that got to the module. */
 			if (which == 2 && vcpu < nvcpus && trace_calls != traced + 1 &&
 			    !(o == TDX_OUTCOME_TD_DEAD && traced == trace_calls)) {
