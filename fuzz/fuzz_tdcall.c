@@ -2,12 +2,13 @@
  * (tdx_tdcall with the built-in host) and at module level
  * (tdx_module_tdcall + tdx_module_resume, this file playing the host).
  *
- * Covers: src/module/dispatch.c src/module/run.c src/module/mem.c src/module/mem_host.c src/module/gpa_access.c src/module/measure.c src/module/report.c src/module/ve.c src/module/metadata.c src/module/metadata_td.c src/module/metadata_vp.c src/module/metadata_sys.c src/module/tdg_vp_vmcall.c src/module/tdg_vp_info.c src/module/tdg_mr_rtmr_extend.c src/module/tdg_vp_veinfo_get.c src/module/tdg_mr_report.c src/module/tdg_vp_cpuidve_set.c src/module/tdg_mem_page_accept.c src/module/tdg_vm_rd_wr.c src/module/tdg_vp_rd_wr.c src/module/tdg_sys_rd.c src/module/tdg_mr_verifyreport.c
+ * Covers: src/module/dispatch.c src/module/run.c src/module/mem.c src/module/mem_host.c src/module/gpa_access.c src/module/measure.c src/module/report.c src/module/ve.c src/module/metadata.c src/module/metadata_td.c src/module/metadata_vp.c src/module/metadata_sys.c src/module/tdg_vp_vmcall.c src/module/tdg_vp_info.c src/module/tdg_mr_rtmr_extend.c src/module/tdg_vp_veinfo_get.c src/module/tdg_mr_report.c src/module/tdg_vp_cpuidve_set.c src/module/tdg_mem_page_accept.c src/module/tdg_vm_rd_wr.c src/module/tdg_vp_rd_wr.c src/module/tdg_sys_rd.c src/module/tdg_mr_verifyreport.c src/module/tdg_sys_rdall.c src/module/tdg_servtd_rd_wr.c
  *
  * Input (fuzz_input.h: host answers come from the back): byte 0 picks the
  * TD configuration, then up to 16 calls, each
  *   mode (bit 0 module level, bits 1+ VCPU, bit 4 interrupt pending;
- *   bits 7:5 = 7: a #VE event instead (reason, qualification, GPA),
+ *   bits 7:5 = 7: a #VE event instead (reason, qualification, GPA), or
+ *   with bit 0 a window fault (window byte, GPA),
  *   6: no struct tdx_inject, 5: maybe a VCPU that does not exist),
  *   leaf (1 byte < 200: leaf byte % 28; else a version or raw RAX),
  *   u16 mask: bit i (1..15) = GPR i has a value, bit 0 = RIP and RFLAGS
@@ -115,6 +116,10 @@ static struct tdx_td *get_td(unsigned which)
 		}
 		if (which == 2)
 			tdx_td_set_trace(tds[which], trace, NULL);
+		/* Configuration 0 keeps its windows in FAULT mode (userfaultfd),
+		 * where the kernel has it; the others mprotect. */
+		if (which == 0)
+			(void)tdx_td_set_window_mode(tds[which], TDX_WINDOWS_FAULT, err, sizeof(err));
 	}
 	return tds[which];
 }
@@ -435,6 +440,32 @@ static void ve_event(struct tdx_td *td, unsigned vcpu)
 	}
 }
 
+/* The guest touched a window page (FAULT mode: what the trap engine asks
+ * on SIGBUS). Invariant: it is mapped exactly when its state allows the
+ * touch (private: PRESENT; shared: mapped shared); PROTECT mode maps none. */
+static void window_fault(struct tdx_td *td)
+{
+	unsigned w = U8() & 1;
+	uint64_t off = gpa(td) & ~tdx_td_shared_bit(td);
+	struct tdx_page_state st;
+	enum tdx_window_fault_result res = tdx_td_window_fault_at(td, (int)w, off);
+
+	if (tdx_td_page_state(td, off, &st)) {
+		if (res != TDX_WINDOW_OUTSIDE)
+			abort();	/* beyond TD memory */
+		return;
+	}
+	int may = w ? st.shared : st.sept == TDX_SEPT_PRESENT;
+	int fault_mode = tdx_td_window_mode(td) == TDX_WINDOWS_FAULT;
+	if (res == TDX_WINDOW_BROKEN)
+		return;		/* a window update failed: the TD says why */
+	if (res != (may && fault_mode ? TDX_WINDOW_MAPPED : TDX_WINDOW_DENIED)) {
+		fprintf(stderr, "fuzz_tdcall: window %u fault at 0x%llx: result %d, state %d shared %d\n",
+			w, (unsigned long long)off, (int)res, (int)st.sept, st.shared);
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	fz_init(&in, data, size);
@@ -449,8 +480,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned vcpu = (mode >> 1) % (nvcpus + ((mode & 0xE0) == 0xA0));
 		struct tdx_regs r, before;
 
-		if ((mode & 0xE0) == 0xE0) {	/* not a TDCALL: a #VE event */
-			ve_event(td, vcpu % nvcpus);
+		if ((mode & 0xE0) == 0xE0) {	/* not a TDCALL: a #VE event or a window fault */
+			if (mode & 1)
+				window_fault(td);
+			else
+				ve_event(td, vcpu % nvcpus);
 			continue;
 		}
 

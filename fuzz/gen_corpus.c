@@ -240,11 +240,45 @@ static void gen_tdcall(void)
 		CALL(&s, 0, TDG_SYS_RD, R(RDX, TDX_FIELD_ID_NULL));
 		CALL(&s, 0, TDG_SYS_RD, R(RDX, TDX_FIELD_SYS_TDX_FEATURES0));
 		CALL(&s, 0, TDG_SYS_RD, R(RDX, 0x0800000200000000ull));	/* VENDOR_ID */
-		CALL(&s, 0, TDG_SYS_RDALL, R(RDX, TDX_FIELD_ID_NULL));
+		ACCEPT4K(&s, 0x8000);
+		CALL(&s, 0, TDG_SYS_RDALL, R(RDX, 0x8000), R(R8, TDX_FIELD_ID_NULL));	/* all */
+		CALL(&s, 0, TDG_SYS_RDALL, R(RDX, 0x8000), R(R8, 0x0800000100000003ull));	/* from MINOR */
+		CALL(&s, 0, TDG_SYS_RDALL, R(RDX, 0x8000), R(R8, 0x0800000100000005ull));	/* no such */
+		CALL(&s, 0, TDG_SYS_RDALL, R(RDX, 0x8004));				/* unaligned */
+		CALL(&s, 1, TDG_SYS_RDALL, R(RDX, 0x9000), R(R8, TDX_FIELD_ID_NULL));	/* PENDING */
+		/* Chains across classes: the next field after each class's last. */
+		CALL(&s, 0, TDG_VP_RD, R(RDX, 0xA12000000000007Full));	/* last CPUID_CONTROL */
+		CALL(&s, 0, TDG_VP_RD, R(RDX, TDX_FIELD_VP_TSC_DEADLINE(3)));
+		CALL(&s, 0, TDG_VM_RD | 1u << 16, R(RDX, 0x9910000300000080ull + 15));
+		CALL(&s, 0, TDG_VM_RD | 1u << 16, R(RDX, 0x1310000300000040ull + 23));	/* last RTMR */
 		CALL(&s, 0, TDG_VP_INFO);
 		CALL(&s, 0, TDG_VP_CPUIDVE_SET, R(RCX, 3));
 		CALL(&s, 0, TDG_VP_CPUIDVE_SET, R(RCX, 4));
 		snprintf(name, sizeof(name), "vp-sys-rd-wr-config-%u", conf);
+		emit(&s, name);
+	}
+
+	/* TDG.SERVTD.RD/WR with binding handles (fuzz_tdcall reg_value kind
+	 * >= 0xF8: TD_UUID[0] + TDR page << 12 + slot), slot 0 and 1. */
+	for (unsigned conf = 0; conf < 3; conf++) {
+		s_init(&s);
+		put(&s, conf, 1);
+		for (unsigned slot = 0; slot < 2; slot++)
+			for (unsigned wr = 0; wr < 2; wr++) {
+				put(&s, 0, 1);				/* mode */
+				put(&s, wr ? TDG_SERVTD_WR : TDG_SERVTD_RD, 1);
+				put(&s, 1u << TDX_GPR_RCX | 1u << TDX_GPR_RDX | 1u << TDX_GPR_R8, 2);
+				put(&s, 0xF8, 1);			/* RCX: a handle */
+				put(&s, 0x1234, 4);			/* TDR page */
+				put(&s, slot ? 1 : 0, 1);
+				if (slot)
+					put(&s, slot, 1);
+				put(&s, 6, 1);				/* RDX: a field */
+				put(&s, TDX_FIELD_TD_ATTRIBUTES, 8);
+				put(&s, 1, 1);				/* R8 */
+				put(&s, 1, 1);
+			}
+		snprintf(name, sizeof(name), "servtd-config-%u", conf);
 		emit(&s, name);
 	}
 
@@ -281,6 +315,17 @@ static void gen_tdcall(void)
 			if (i == 3)
 				CALL(&s, 0, TDG_VP_VEINFO_GET);
 		}
+		/* Window faults (mode 0xE1): the accepted page, a PENDING one, a
+		 * shared one, each in both windows. */
+		static const uint64_t wf[] = { 0x1000, 0x7000, 0x600000 };
+		CALL(&s, 0, TDG_VP_VMCALL, R(RCX, 0xFC00), R(R11, TDVMCALL_MAP_GPA));
+		for (size_t i = 0; i < 3; i++)
+			for (unsigned w = 0; w < 2; w++) {
+				put(&s, 0xE1, 1);
+				put(&s, w, 1);
+				put(&s, 4, 1);			/* gpa(): align 4 KiB (aligns[4]) */
+				put(&s, wf[i] / 0x1000, 4);	/* page number */
+			}
 		CALL(&s, 0xA2, TDG_VP_INFO);
 		CALL(&s, 0xC0, TDG_VP_INFO);
 		CALL(&s, 0xC0, TDG_MR_REPORT, R(RCX, 0x7000), R(RDX, 0x7400));

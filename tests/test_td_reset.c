@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -49,6 +50,15 @@ static enum tdx_tdcall_outcome vmcall(struct tdx_td *td)
 	return tu_tdcall(td, &r);
 }
 
+/* FAULT mode maps a page into a window on its first touch (the trap
+ * engine's SIGBUS path): map every page that may be touched now. */
+static void touch_windows(struct tdx_td *td)
+{
+	for (uint64_t g = 0; g < MEM; g += 0x1000)
+		for (int w = 0; w < 2; w++)
+			(void)tdx_td_window_fault_at(td, w, g);
+}
+
 /* Every change the public interface can make. */
 static void change_everything(struct tdx_td *td, unsigned l2)
 {
@@ -62,10 +72,12 @@ static void change_everything(struct tdx_td *td, unsigned l2)
 	else
 		tu_accept(td, 0x200000, 0x4000);
 	ASSERT_STATUS(tdh_mem_page_remove(td, 0xF000, TDX_PAGE_4K), TDX_SUCCESS);	/* FREE */
+	touch_windows(td);	/* FAULT mode: what the trap engine does on a first touch */
 	memset(w.private_base + 0x1000, 0xAB, 0x1000);	/* guest writes */
 	memset(w.private_base + 0x200000, 0xAC, 64);
 	memset(tdx_td_gpa_ptr(td, 0x400000, 0x1000), 0xCD, 0x1000);	/* host writes */
 	ASSERT_STATUS(tdx_td_set_shared(td, 0x600000, 0x2000, 1), TDX_SUCCESS);
+	touch_windows(td);
 	memset(w.shared_base + 0x600000, 0xEF, 0x2000);
 
 	/* Measurement and metadata. */
@@ -119,6 +131,24 @@ static void expect_prot_none(const uint8_t *p, uint64_t len, const char *what)
 	assert_true(seen > 0);
 }
 
+/* FAULT mode: the windows are RW mappings; what must be gone is every page
+ * mapped into them (/proc/self/pagemap bit 63: present). */
+static void expect_nothing_mapped(const uint8_t *p, uint64_t len, const char *what)
+{
+	FILE *f = fopen("/proc/self/pagemap", "rb");
+	long ps = sysconf(_SC_PAGESIZE);
+
+	assert_non_null(f);
+	for (uint64_t off = 0; off < len; off += (uint64_t)ps) {
+		uint64_t e = 0;
+		assert_int_equal(fseek(f, (long)(((uintptr_t)p + off) / (uint64_t)ps * 8), SEEK_SET), 0);
+		assert_int_equal(fread(&e, 8, 1, f), 1);
+		if (e >> 63)
+			fail_msg("%s window: page at offset 0x%llx still mapped", what, (unsigned long long)off);
+	}
+	fclose(f);
+}
+
 /* Walk a metadata chain of `td` with `rax` from the null ID; every element
  * must read the same in `fresh` (status, value, next ID). */
 static unsigned same_chain(struct tdx_td *td, struct tdx_td *fresh, unsigned vcpu, uint64_t rax)
@@ -167,8 +197,13 @@ static void expect_like_fresh(struct tdx_td *td, const struct tdx_td_config *cfg
 			fail_msg("GPA 0x%llx: contents not zero after reset", (unsigned long long)g);
 	}
 	tdx_td_windows(td, &w);
-	expect_prot_none(w.private_base, w.size, "private");
-	expect_prot_none(w.shared_base, w.size, "shared");
+	if (tdx_td_window_mode(td) == TDX_WINDOWS_FAULT) {
+		expect_nothing_mapped(w.private_base, w.size, "private");
+		expect_nothing_mapped(w.shared_base, w.size, "shared");
+	} else {
+		expect_prot_none(w.private_base, w.size, "private");
+		expect_prot_none(w.shared_base, w.size, "shared");
+	}
 	for (unsigned i = 0; i < TDX_NUM_RTMRS; i++) {
 		assert_int_equal(tdx_td_rtmr(td, i, mr), 0);
 		assert_memory_equal(mr, zero, sizeof(mr));
@@ -201,7 +236,7 @@ static void expect_like_fresh(struct tdx_td *td, const struct tdx_td_config *cfg
 	tdx_td_destroy(fresh);
 }
 
-static void reset_case(unsigned l2, enum tdx_sept_policy pol)
+static void reset_case(unsigned l2, enum tdx_sept_policy pol, enum tdx_window_mode mode)
 {
 	struct tdx_td_config cfg;
 	struct tdx_mem_windows w0, w1;
@@ -209,10 +244,15 @@ static void reset_case(unsigned l2, enum tdx_sept_policy pol)
 
 	config(&cfg, l2, pol);
 	struct tdx_td *td = tu_td_new(&cfg);
+	if (mode == TDX_WINDOWS_FAULT && tdx_td_set_window_mode(td, mode, err, sizeof(err))) {
+		tdx_td_destroy(td);
+		skip();		/* no userfaultfd here */
+	}
 	tdx_td_windows(td, &w0);
 	void *host0 = tdx_td_gpa_ptr(td, 0, MEM);
 	for (int round = 0; round < 2; round++) {
 		change_everything(td, l2);
+		touch_windows(td);	/* every page that may be mapped is */
 		if (tdx_td_reset(td, err, sizeof(err)))
 			fail_msg("tdx_td_reset: %s", err);
 		expect_like_fresh(td, &cfg);
@@ -228,17 +268,24 @@ static void reset_case(unsigned l2, enum tdx_sept_policy pol)
 
 static void test_reset_2m_policy(void **state)
 {
-	reset_case(0, TDX_SEPT_POLICY_2M);
+	reset_case(0, TDX_SEPT_POLICY_2M, TDX_WINDOWS_PROTECT);
 }
 
 static void test_reset_4k_policy_l2(void **state)
 {
-	reset_case(2, TDX_SEPT_POLICY_4K);
+	reset_case(2, TDX_SEPT_POLICY_4K, TDX_WINDOWS_PROTECT);
 }
 
 static void test_reset_l2_2m(void **state)
 {
-	reset_case(3, TDX_SEPT_POLICY_2M);
+	reset_case(3, TDX_SEPT_POLICY_2M, TDX_WINDOWS_PROTECT);
+}
+
+/* The same with the windows in FAULT mode (userfaultfd): pages mapped by
+ * touches are unmapped again. */
+static void test_reset_fault_windows(void **state)
+{
+	reset_case(2, TDX_SEPT_POLICY_2M, TDX_WINDOWS_FAULT);
 }
 
 /* Contents written only through the guest windows (no host pointer ever
@@ -299,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_reset_2m_policy),
 		cmocka_unit_test(test_reset_4k_policy_l2),
 		cmocka_unit_test(test_reset_l2_2m),
+		cmocka_unit_test(test_reset_fault_windows),
 		cmocka_unit_test(test_reset_window_writes_only),
 		cmocka_unit_test(test_reset_keeps_mac_key),
 	};
