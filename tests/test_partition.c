@@ -2,6 +2,7 @@
  * docs/metadata-fields.md 2.3-2.4, 4.3): L2 VMCS and MSR-bitmap fields,
  * TDG.MEM.PAGE.ATTR.RD/WR, TDG.VP.ENTER with a fake L2 CPU engine,
  * TDG.VP.INVEPT and TDG.VP.INVGLA. Exact 64-bit statuses. */
+#include <pthread.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -599,6 +600,117 @@ static struct tdx_td *td_enter(unsigned nvm, struct fake *f, struct host_rec *h)
 }
 
 /* Every short-circuit of 7.3: only RAX and RIP change. */
+/* SEPT entry locks (MOD sept_lock_acquire_guest): the entry a leaf's walk
+ * reaches is locked before its state is read. Another VCPU's hold of it
+ * makes ATTR.RD, ATTR.WR and ACCEPT answer OPERAND_BUSY | RCX with RCX =
+ * RDX = 0, and nothing changes; other entries are not held. */
+static void test_attr_busy(void **state)
+{
+	struct tdx_td *td = td_part(1, TDX_SEPT_POLICY_2M);
+	struct tdx_regs r;
+	struct tdx_td_exit e;
+	const uint64_t busy = TDX_OPERAND_BUSY | TDX_OPND_RCX, big = 0x200000, in = big + 0x5000;
+
+	/* A PENDING 2 MiB leaf: every walk stops at its entry. */
+	assert_true(tdx_test_sept_hold(td, big, TDX_PAGE_2M, 1));
+	assert_false(tdx_test_sept_hold(td, in, TDX_PAGE_4K, 1));
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_RD, in, 0, 0, 0, &r), busy);
+	ASSERT_EQ(r.rcx, 0);
+	ASSERT_EQ(r.rdx, 0);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_WR, big | TDX_PAGE_2M, W(1, RWX), W(1, ALLM), 0, &r), busy);
+	ASSERT_EQ(r.rcx, 0);
+	ASSERT_EQ(r.rdx, 0);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ACCEPT, big | TDX_PAGE_2M, 0, 0, 0, &r), busy);
+	/* A 4 KiB ATTR.WR walk stops above its level: the EPT violation
+	 * comes first, no lock is tried (MOD walk_private_gpa). */
+	fill(&r, TDG_MEM_PAGE_ATTR_WR, in | TDX_PAGE_4K, W(1, RWX), W(1, ALLM), 0);
+	assert_int_equal(mcall(td, &r, &e), TDX_OUTCOME_TD_EXIT);
+	ASSERT_EQ(e.status, TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(e.gpa, in);
+	/* The next region's entry is free. */
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_RD, big + TDX_PAGE_SIZE_2M, 0, 0, 0, &r), TDX_SUCCESS);
+	tdx_test_sept_hold(td, big, TDX_PAGE_2M, 0);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_RD, in, 0, 0, 0, &r), TDX_SUCCESS);
+	ASSERT_EQ(r.rcx, big | TDX_PAGE_2M | TDX_GPA_MAPPING_PENDING);
+	ASSERT_EQ(r.rdx, 0);	/* the refused ATTR.WR made no alias */
+	tdx_td_destroy(td);
+
+	/* 4 KiB entries: only the held page is busy. */
+	td = td_part(1, TDX_SEPT_POLICY_4K);
+	const uint64_t next = DATA_GPA + 0x1000;
+	assert_true(tdx_test_sept_hold(td, DATA_GPA, TDX_PAGE_4K, 1));
+	assert_false(tdx_test_sept_hold(td, DATA_GPA, TDX_PAGE_4K, 1));
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_RD, DATA_GPA + 0x10, 0, 0, 0, &r), busy);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_WR, DATA_GPA | TDX_PAGE_4K, W(1, RWX), W(1, ALLM), 0, &r), busy);
+	ASSERT_EQ(r.rdx, 0);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ACCEPT, DATA_GPA | TDX_PAGE_4K, 0, 0, 0, &r), busy);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_RD, next, 0, 0, 0, &r), TDX_SUCCESS);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_WR, next | TDX_PAGE_4K, W(1, RWX), W(1, ALLM), 0, &r), TDX_SUCCESS);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ACCEPT, next | TDX_PAGE_4K, 0, 0, 0, &r), TDX_SUCCESS);
+	tdx_test_sept_hold(td, DATA_GPA, TDX_PAGE_4K, 0);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ATTR_RD, DATA_GPA, 0, 0, 0, &r), TDX_SUCCESS);
+	ASSERT_EQ(r.rcx, DATA_GPA | TDX_GPA_MAPPING_PENDING);	/* the refused accept did nothing */
+	ASSERT_EQ(r.rdx, 0);
+	ASSERT_STATUS(call(td, TDG_MEM_PAGE_ACCEPT, DATA_GPA | TDX_PAGE_4K, 0, 0, 0, &r), TDX_SUCCESS);
+	tdx_td_destroy(td);
+}
+
+/* Two VCPUs on two threads, one page: VCPU 0 flips VM 1's W bit with
+ * ATTR.WR, VCPU 1 reads with ATTR.RD. Every answer is SUCCESS or BUSY, and
+ * every word read is one of the two VCPU 0 writes. */
+struct attr_race {
+	struct tdx_td *td;
+	unsigned n_busy, n_bad;
+	uint64_t bad;
+};
+
+static void *attr_reader(void *p)
+{
+	struct attr_race *a = p;
+	struct tdx_inject inj;
+
+	for (unsigned i = 0; i < 20000; i++) {
+		struct tdx_regs r;
+		fill(&r, TDG_MEM_PAGE_ATTR_RD, DATA_GPA, 0, 0, 0);
+		tdx_tdcall(a->td, 1, &r, &inj);
+		if (r.rax == (TDX_OPERAND_BUSY | TDX_OPND_RCX))
+			a->n_busy++;
+		else if (r.rax != TDX_SUCCESS || (r.rdx != W(1, RWX) && r.rdx != W(1, RWX & ~TDX_GPA_ATTR_W)))
+			a->n_bad++, a->bad = r.rax ? r.rax : r.rdx;
+	}
+	return NULL;
+}
+
+static void test_attr_threads(void **state)
+{
+	struct attr_race a = { .td = td_part(1, TDX_SEPT_POLICY_4K) };
+	const uint64_t rcx = DATA_GPA | TDX_PAGE_4K;
+	unsigned wr_busy = 0, wr_bad = 0;
+	struct tdx_inject inj;
+	pthread_t t;
+
+	tu_accept(a.td, DATA_GPA, 0x1000);
+	ASSERT_STATUS(call(a.td, TDG_MEM_PAGE_ATTR_WR, rcx, W(1, RWX), W(1, ALLM), 0, NULL), TDX_SUCCESS);
+	assert_int_equal(pthread_create(&t, NULL, attr_reader, &a), 0);
+	for (unsigned i = 0; i < 20000; i++) {
+		struct tdx_regs r;
+		fill(&r, TDG_MEM_PAGE_ATTR_WR, rcx, W(1, TDX_GPA_ATTR_VALID | (i & 1 ? TDX_GPA_ATTR_W : 0)),
+		     W(1, TDX_GPA_ATTR_W), 0);
+		tdx_tdcall(a.td, 0, &r, &inj);
+		if (r.rax == (TDX_OPERAND_BUSY | TDX_OPND_RCX))
+			wr_busy++;
+		else if (r.rax != TDX_SUCCESS)
+			wr_bad++;
+	}
+	assert_int_equal(pthread_join(t, NULL), 0);
+	print_message("ATTR.RD busy %u, ATTR.WR busy %u of 20000 each\n", a.n_busy, wr_busy);
+	if (a.n_bad)
+		fail_msg("%u ATTR.RD answers neither SUCCESS with a written word nor BUSY (e.g. 0x%llx)",
+			 a.n_bad, (unsigned long long)a.bad);
+	assert_int_equal(wr_bad, 0);
+	tdx_td_destroy(a.td);
+}
+
 static void test_enter_short_circuits(void **state)
 {
 	struct fake f = { 0 };
@@ -959,6 +1071,8 @@ int main(void)
 		cmocka_unit_test(test_attr_rd),
 		cmocka_unit_test(test_attr_wr_operands),
 		cmocka_unit_test(test_attr_wr_semantics),
+		cmocka_unit_test(test_attr_busy),
+		cmocka_unit_test(test_attr_threads),
 		cmocka_unit_test(test_enter_short_circuits),
 		cmocka_unit_test(test_enter_no_engine),
 		cmocka_unit_test(test_enter_invd),

@@ -243,6 +243,47 @@ void tdx_sept_unlock_page(struct tdx_mem *m, uint64_t p)
 	atomic_store_explicit(&m->lock4k[p], 0, memory_order_release);
 }
 
+int tdx_sept_lock_entry(struct tdx_mem *m, uint64_t gpa, enum tdx_page_level level,
+			struct tdx_sept_hold *h)
+{
+	h->region = gpa / TDX_PAGE_SIZE_2M;
+	h->page = gpa / TDX_PAGE_SIZE_4K;
+	for (;;) {
+		/* The walk is unlocked; the entry's state is read again under
+		 * the lock. SPLIT is final (no host op merges), so only the
+		 * 2 MiB case can find the state changed and walk again. */
+		enum tdx_region k = tdx_mem_region(m, h->region);
+		if (k == TDX_REGION_SPLIT && level == TDX_PAGE_4K) {
+			if (!tdx_sept_tryread(m, h->region))
+				return 0;	/* a host op holds the region */
+			if (!tdx_sept_trylock_page(m, h->page)) {
+				tdx_sept_unread(m, h->region);
+				return 0;
+			}
+			h->kind = k;
+			h->page_entry = 1;
+			return 1;
+		}
+		h->page_entry = 0;
+		if (!tdx_sept_trywrite(m, h->region))
+			return 0;
+		h->kind = tdx_mem_region(m, h->region);
+		if (h->kind == k || level != TDX_PAGE_4K)
+			return 1;
+		tdx_sept_unwrite(m, h->region);	/* demoted meanwhile: walk again */
+	}
+}
+
+void tdx_sept_unlock_entry(struct tdx_mem *m, const struct tdx_sept_hold *h)
+{
+	if (h->page_entry) {
+		tdx_sept_unlock_page(m, h->page);
+		tdx_sept_unread(m, h->region);
+	} else {
+		tdx_sept_unwrite(m, h->region);
+	}
+}
+
 /* ---- state ------------------------------------------------------------- */
 
 int tdx_mem_region_full(const struct tdx_mem *m, uint64_t r)

@@ -19,8 +19,10 @@ struct tdx_call;
  * Locks, after the module's SEPT entry locks (MOD tdx_locks.h): each 2 MiB
  * entry has a reader/writer word and each 4 KiB entry a lock byte. Host
  * operations (AUG, DEMOTE, REMOVE, shared mapping) hold the region's write
- * lock; a 2 MiB ACCEPT tries it; 4 KiB guest operations try the read lock
- * and then the page's lock. A guest operation that finds a lock taken
+ * lock; a guest leaf whose walk stops at a 2 MiB entry (2 MiB ACCEPT,
+ * ATTR.RD/WR on a 2 MiB leaf) tries it; one that reaches a 4 KiB entry
+ * tries the read lock and then the page's lock (tdx_sept_lock_entry). A
+ * guest operation that finds a lock taken
  * answers TDX_OPERAND_BUSY, as the module does. Readers that only look
  * (page-state queries, diagnostics) take no lock: states are single bytes.
  *
@@ -133,6 +135,20 @@ void tdx_sept_write(struct tdx_mem *m, uint64_t region);
 void tdx_sept_unwrite(struct tdx_mem *m, uint64_t region);
 int tdx_sept_trylock_page(struct tdx_mem *m, uint64_t page);
 void tdx_sept_unlock_page(struct tdx_mem *m, uint64_t page);
+
+/* A guest-side flow's lock on the SEPT entry its walk stops at (MOD
+ * sept_lock_acquire_guest): the 4 KiB entry when the region is split and
+ * the walk goes to 4 KiB, else the 2 MiB entry. Returns 1 with the entry
+ * locked and h->kind the region's state under the lock, or 0 when another
+ * flow holds it (the leaf answers TDX_OPERAND_BUSY | RCX). */
+struct tdx_sept_hold {
+	uint64_t region, page;
+	enum tdx_region kind;
+	int page_entry;		/* 1: the 4 KiB entry is locked, else the 2 MiB one */
+};
+int tdx_sept_lock_entry(struct tdx_mem *m, uint64_t gpa, enum tdx_page_level level,
+			struct tdx_sept_hold *h);
+void tdx_sept_unlock_entry(struct tdx_mem *m, const struct tdx_sept_hold *h);
 
 /* The built-in host's answer to an EPT-violation TD exit (mem_host.c): map
  * (AUG) or split (DEMOTE) per the SEPT policy so that the TDCALL can be

@@ -33,11 +33,14 @@ static uint64_t violation(struct tdx_call *c, uint64_t gpa, unsigned req, unsign
 	return 0;
 }
 
+static uint64_t locked(struct tdx_call *c, const struct tdx_sept_hold *h, uint64_t rcx,
+		       uint64_t gpa, unsigned level, uint64_t in, uint64_t flags);
+
 uint64_t tdg_mem_page_attr_wr(struct tdx_call *c)
 {
 	struct tdx_td *td = c->td;
 	struct tdx_regs *r = c->regs;
-	uint64_t rcx = r->rcx, in = r->rdx, flags = r->r8, st;
+	uint64_t rcx = r->rcx, in = r->rdx, flags = r->r8;
 	unsigned nvm = td->cfg.num_l2_vms;
 
 	/* Errors leave RCX = RDX = 0 (MOD "default output"). */
@@ -65,9 +68,11 @@ uint64_t tdg_mem_page_attr_wr(struct tdx_call *c)
 	    !tdx_gpa_valid(td, gpa) || (gpa & td->shared_bit))
 		return tdx_status_opnd(TDX_OPERAND_INVALID, TDX_OPND_RCX);
 
-	/* L1 SEPT walk to the requested level. */
+	/* L1 SEPT walk to the requested level; the entry it reaches is locked
+	 * before its state is looked at (MOD: a walk that stops above the
+	 * level is an EPT violation at once, with no lock). */
 	struct tdx_mem *m = &td->mem;
-	enum tdx_sept_state s;
+	struct tdx_sept_hold h;
 	int inside = gpa < m->size;
 	if (level == TDX_PAGE_1G) {
 		/* The model has no 1 GiB leaves: inside memory the entry is a
@@ -77,19 +82,39 @@ uint64_t tdg_mem_page_attr_wr(struct tdx_call *c)
 		return violation(c, gpa, level, TDX_PAGE_1G, TDX_SEPT_FREE, 0);
 	}
 	enum tdx_region k = inside ? tdx_mem_region(m, gpa / TDX_PAGE_SIZE_2M) : TDX_REGION_FREE;
+	if (k == TDX_REGION_FREE && !inside)
+		return violation(c, gpa, level, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
+	if (level == TDX_PAGE_4K && k != TDX_REGION_SPLIT)	/* walk stops at the 2 MiB entry */
+		return violation(c, gpa, level, TDX_PAGE_2M,
+				 k == TDX_REGION_PRESENT ? TDX_SEPT_PRESENT :
+				 k == TDX_REGION_PENDING ? TDX_SEPT_PENDING : TDX_SEPT_FREE,
+				 k != TDX_REGION_FREE);
+	if (!tdx_sept_lock_entry(m, gpa, level, &h))
+		return tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RCX);
+	uint64_t st = locked(c, &h, rcx, gpa, level, in, flags);
+	tdx_sept_unlock_entry(m, &h);
+	return st;
+}
+
+/* The rest, with the L1 entry locked: it keeps its state while every
+ * VM's entry is checked and changed (MOD). */
+static uint64_t locked(struct tdx_call *c, const struct tdx_sept_hold *h, uint64_t rcx,
+		       uint64_t gpa, unsigned level, uint64_t in, uint64_t flags)
+{
+	struct tdx_td *td = c->td;
+	struct tdx_regs *r = c->regs;
+	unsigned nvm = td->cfg.num_l2_vms;
+	enum tdx_sept_state s;
+	uint64_t st;
+
 	if (level == TDX_PAGE_2M) {
-		if (k == TDX_REGION_SPLIT)
+		if (h->kind == TDX_REGION_SPLIT)
 			return TDX_PAGE_SIZE_MISMATCH | TDX_PAGE_2M;
-		if (k == TDX_REGION_FREE)
+		if (h->kind == TDX_REGION_FREE)
 			return violation(c, gpa, level, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
-		s = k == TDX_REGION_PRESENT ? TDX_SEPT_PRESENT : TDX_SEPT_PENDING;
+		s = h->kind == TDX_REGION_PRESENT ? TDX_SEPT_PRESENT : TDX_SEPT_PENDING;
 	} else {
-		if (k == TDX_REGION_FREE)	/* no 4 KiB table */
-			return violation(c, gpa, level, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
-		if (k != TDX_REGION_SPLIT)	/* walk stops at a 2 MiB leaf: host must demote */
-			return violation(c, gpa, level, TDX_PAGE_2M,
-					 k == TDX_REGION_PRESENT ? TDX_SEPT_PRESENT : TDX_SEPT_PENDING, 1);
-		s = tdx_mem_page4k(m, gpa / TDX_PAGE_SIZE_4K);
+		s = tdx_mem_page4k(&td->mem, h->page);
 		if (s == TDX_SEPT_FREE)
 			return violation(c, gpa, level, TDX_PAGE_4K, TDX_SEPT_FREE, 1);
 	}

@@ -84,6 +84,22 @@ int tdx_test_report_build(const struct tdx_td *td, const uint8_t reportdata[64],
 	return tdx_report_build(td, reportdata, out);
 }
 
+int tdx_test_sept_hold(struct tdx_td *td, uint64_t gpa, int level, int hold)
+{
+	struct tdx_sept_hold h;
+
+	if (hold)
+		return tdx_sept_lock_entry(&td->mem, gpa, (enum tdx_page_level)level, &h);
+	/* The held entry's region cannot change state while held (host ops
+	 * need the region, and SPLIT is final): the hold is derived again. */
+	h.region = gpa / TDX_PAGE_SIZE_2M;
+	h.page = gpa / TDX_PAGE_SIZE_4K;
+	h.kind = tdx_mem_region(&td->mem, h.region);
+	h.page_entry = h.kind == TDX_REGION_SPLIT && level == TDX_PAGE_4K;
+	tdx_sept_unlock_entry(&td->mem, &h);
+	return 0;
+}
+
 int tdx_test_rtmr_hold(struct tdx_td *td, int hold)
 {
 	if (!hold) {

@@ -33,6 +33,12 @@ struct tdx_test_gpa {
 uint64_t tdx_test_gpa_access(struct tdx_td *td, uint64_t gpa, uint64_t len, int write,
 			     int allow_shared, unsigned operand, void **ptr, struct tdx_test_gpa *out);
 
+/* Hold (1) or release (0) the SEPT entry lock a guest leaf walking to
+ * `level` (TDX_PAGE_4K or TDX_PAGE_2M) takes at gpa, as another VCPU's
+ * leaf would: while held, leaves that need that entry answer
+ * OPERAND_BUSY | RCX. Holding returns 1 if the entry was free. */
+int tdx_test_sept_hold(struct tdx_td *td, uint64_t gpa, int level, int hold);
+
 /* ---- VCPU and TD state --------------------------------------------------- */
 struct tdx_test_vcpu {
 	uint8_t cpuid_supervisor_ve, cpuid_user_ve;	/* TDG.VP.CPUIDVE.SET state */
