@@ -2,7 +2,12 @@
  * with random (including tiny and zero) buffer sizes, and random bytes
  * into the TDREPORT printer. Invariants: the format functions return what
  * snprintf would (the full length), always NUL-terminate, never overrun
- * (ASan), and never print "(null)". */
+ * (ASan), and never print "(null)".
+ *
+ * Covers: src/common/names.c src/common/names_status.c src/common/names_field.c src/common/report_print.c src/common/print_fields.c
+ *
+ * Input: 8 bytes of number, a buffer size byte, the rest (and the whole
+ * input) as a TDREPORT. Seeds: fuzz/gen_corpus.c. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -2,8 +2,11 @@
  * fuzzed host, in direct mode. The host callback writes fuzz bytes into
  * every register the guest exposed, R10 (the status) included.
  *
- * Input: a sequence of (service byte, argument bytes); the host's answers
- * are read from the same stream, and run dry into zeros (SUCCESS).
+ * Covers: src/guest/ghci_io.c src/guest/ghci_mapgpa.c src/guest/ghci_misc.c src/guest/ghci_msr.c src/guest/ghci_quote.c
+ *
+ * Input (fuzz_input.h): from the front, up to 32 (service byte % 13,
+ * argument bytes); from the back, the host's answers (registers, status:
+ * mostly a real GHCI status), which run dry into zeros (SUCCESS).
  * Invariants (abort on violation), tdx-abi.md 3 and ghci.h:
  *  - the host sees exactly the service's expose mask;
  *  - outputs respect the service's size (io_in(1) <= 0xFF, CPUID 32-bit
@@ -20,20 +23,12 @@
 #include "tdxkit/direct.h"
 #include "tdxkit/ghci.h"
 #include "tdxkit/guest.h"
+#include "fuzz_input.h"
 
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-static struct input in;
+static struct fz_in in;
 
-static uint64_t take(unsigned bytes)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < bytes && in.n; i++, in.p++, in.n--)
-		v |= (uint64_t)*in.p << (8 * i);
-	return v;
-}
+#define take(bytes) fz_take(&in, bytes)		/* the guest's calls */
+#define answer(bytes) fz_back(&in, bytes)	/* the host's answers */
 
 #define CHECK(c) do { if (!(c)) { fprintf(stderr, "violated: %s (line %d)\n", #c, __LINE__); abort(); } } while (0)
 
@@ -51,8 +46,8 @@ static uint64_t fuzz_status(void)
 		TDVMCALL_STATUS_GPA_INUSE, TDVMCALL_STATUS_ALIGN_ERROR,
 		TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED,
 	};
-	uint8_t k = (uint8_t)take(1);
-	return k < 0xF0 ? st[k % 6] : take(8);
+	uint8_t k = (uint8_t)answer(1);
+	return k < 0xF0 ? st[k % 6] : answer(8);
 }
 
 static int host_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
@@ -60,14 +55,17 @@ static int host_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx
 	H.calls++;
 	H.mask = e->exit_qual;
 	H.r12 = e->vmm.r12;
-	/* Every exposed register, then the status; unexposed ones are
-	 * written too: the module must not pass them back. */
-	for (unsigned g = TDX_GPR_RDX; g < TDX_NR_GPRS; g++)
-		e->vmm.gpr[g] = take(8);
+	/* Every register, then the status; unexposed ones are written too:
+	 * the module must not pass them back. One byte each: a small value,
+	 * or with bit 7 set, 8 more bytes of full garbage. */
+	for (unsigned g = TDX_GPR_RDX; g < TDX_NR_GPRS; g++) {
+		uint64_t v = answer(1);
+		e->vmm.gpr[g] = v & 0x80 ? answer(8) : v;
+	}
 	e->vmm.r10 = fuzz_status();
 	/* MapGPA: often a plausible RETRY address, to reach the policy. */
-	if (e->vmm.r11 == 0 && (uint8_t)take(1) < 0xC0)
-		e->vmm.r11 = (e->vmm.r12 & ~0xFFFull) + (take(1) << 12);
+	if (e->vmm.r11 == 0 && (uint8_t)answer(1) < 0xC0)
+		e->vmm.r11 = (e->vmm.r12 & ~0xFFFull) + (answer(1) << 12);
 	return 0;
 }
 
@@ -217,8 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!td)
 		init();
-	in.p = data;
-	in.n = size;
+	fz_init(&in, data, size);
 	for (unsigned n = 0; n < 32 && in.n; n++)
 		one((uint8_t)take(1));
 	return 0;

@@ -1,33 +1,94 @@
-/* fuzz_host_decode.c: random TDVMCALL exits (registers, expose mask, VM
- * index, GPAW) through decode, validate, complete and the KVM adapter.
+/* fuzz_host_decode.c: TDVMCALL exits (registers, expose mask, VM index,
+ * GPAW) through decode, validate, complete, dispatch and the KVM adapter.
  * Invariant: completion never writes a register the guest did not expose
- * (tdx-abi.md 3.1), nor one that is not an output of the service. */
+ * (tdx-abi.md 3.1), nor one that is not an output of the service; the KVM
+ * round trip keeps the exit reason.
+ *
+ * Covers: src/host/decode.c src/host/validate.c src/host/complete.c src/host/kvm.c src/host/dispatch.c src/host/table.c src/host/fatal.c
+ *
+ * Input (fuzz_input.h): a selector byte (bits 2:0 = 7: raw mode, else
+ * steered; bits 4:3 VM index; bits 6:5 GPAW: 52, 48, 48, or a raw byte
+ * follows; bit 7: valid-looking values), a service byte (steered: one
+ * row of `services`, whose expose mask, R10 and R11 it sets; raw: a u16
+ * mask), then a u64 per exposed register but R10 and R11 in GPR order
+ * (vendor calls: R11 after them; raw: every exposed register), the completion status and outputs, and the bytes user
+ * space scribbles over the kvm_run exit. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tdxkit/ghci.h"
+#include <linux/kvm_para.h>
+
 #include "tdxkit/host.h"
+#include "fuzz_input.h"
 
-struct in { const uint8_t *p; size_t n; };
+#define take(in, bytes) fz_take(in, bytes)
+#define G(r) (1u << TDX_GPR_##r)
 
-static uint64_t take(struct in *in, unsigned bytes)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < bytes && in->n; i++, in->p++, in->n--)
-		v |= (uint64_t)in->p[0] << (8 * i);
-	return v;
-}
-
-static const uint64_t subfns[] = {
-	TDVMCALL_CPUID, TDVMCALL_HLT, TDVMCALL_IO, TDVMCALL_RDMSR, TDVMCALL_WRMSR,
-	TDVMCALL_MMIO, TDVMCALL_WBINVD, TDVMCALL_PCONFIG, TDVMCALL_GET_TD_VM_CALL_INFO,
-	TDVMCALL_MAP_GPA, TDVMCALL_GET_QUOTE, TDVMCALL_REPORT_FATAL_ERROR,
-	TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT, TDVMCALL_SERVICE, TDVMCALL_MIGTD,
+/* Every service the decoder knows, with the mask its guest helper uses
+ * (tdxkit/ghci.h), and the vendor (KVM hypercall) shapes. */
+static const struct { uint64_t r10, r11; uint32_t mask; } services[] = {
+	{ 0, TDVMCALL_CPUID, TDX_GHCI_MASK_CPUID },
+	{ 0, TDVMCALL_HLT, TDX_GHCI_MASK_HLT },
+	{ 0, TDVMCALL_IO, TDX_GHCI_MASK_IO_IN },
+	{ 0, TDVMCALL_IO, TDX_GHCI_MASK_IO_OUT },
+	{ 0, TDVMCALL_RDMSR, TDX_GHCI_MASK_RDMSR },
+	{ 0, TDVMCALL_WRMSR, TDX_GHCI_MASK_WRMSR },
+	{ 0, TDVMCALL_MMIO, TDX_GHCI_MASK_MMIO_READ },
+	{ 0, TDVMCALL_MMIO, TDX_GHCI_MASK_MMIO_WRITE },
+	{ 0, TDVMCALL_WBINVD, G(R10) | G(R11) | G(R12) },
+	{ 0, TDVMCALL_PCONFIG, G(R10) | G(R11) | G(R12) },
+	{ 0, TDVMCALL_GET_TD_VM_CALL_INFO, TDX_GHCI_MASK_GET_TD_VM_CALL_INFO },
+	{ 0, TDVMCALL_MAP_GPA, TDX_GHCI_MASK_MAP_GPA },
+	{ 0, TDVMCALL_GET_QUOTE, TDX_GHCI_MASK_GET_QUOTE },
+	{ 0, TDVMCALL_REPORT_FATAL_ERROR, TDX_GHCI_MASK_REPORT_FATAL_ERROR },
+	{ 0, TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT, TDX_GHCI_MASK_SETUP_EVENT_NOTIFY },
+	{ 0, TDVMCALL_SERVICE, TDX_GHCI_R10_R15 },
+	{ 0, TDVMCALL_MIGTD, TDX_GHCI_R10_R15 },
+	{ KVM_HC_MAP_GPA_RANGE, 0, TDX_GHCI_MASK_KVM_HYPERCALL },	/* vendor */
+	{ 1, 0, TDX_GHCI_MASK_KVM_HYPERCALL },					/* other KVM call */
+	{ 0, 0x7777, G(R10) | G(R11) },						/* unknown */
 };
+#define NR_SERVICES (sizeof(services) / sizeof(services[0]))
+
 static const uint64_t statuses[] = {
 	TDVMCALL_STATUS_SUCCESS, TDVMCALL_STATUS_RETRY, TDVMCALL_STATUS_INVALID_OPERAND,
 	TDVMCALL_STATUS_ALIGN_ERROR, TDVMCALL_STATUS_SUBFUNC_UNSUPPORTED,
 };
+
+/* Valid-looking inputs for the services with range rules (validate.c),
+ * leaving the fuzzer's bits where they can vary. */
+static void shape(struct tdx_host_exit *e, uint64_t sb)
+{
+	uint64_t *g = e->gpr;
+	static const uint64_t sizes[] = { 1, 2, 4, 8 };
+
+	switch (g[TDX_GPR_R11]) {
+	case TDVMCALL_IO:
+		g[TDX_GPR_R12] = sizes[g[TDX_GPR_R12] % 3];
+		g[TDX_GPR_R13] &= 1;
+		g[TDX_GPR_R14] &= 0xFFFF;
+		break;
+	case TDVMCALL_MMIO:
+		g[TDX_GPR_R12] = sizes[g[TDX_GPR_R12] % 4];
+		g[TDX_GPR_R13] &= 1;
+		g[TDX_GPR_R14] = (g[TDX_GPR_R14] & (sb - 1) & ~7ull) | sb;
+		break;
+	case TDVMCALL_GET_TD_VM_CALL_INFO:
+		g[TDX_GPR_R12] &= 1;
+		break;
+	case TDVMCALL_MAP_GPA:
+	case TDVMCALL_GET_QUOTE:
+		g[TDX_GPR_R12] &= (sb - 1) & ~0xFFFull;
+		g[TDX_GPR_R12] |= e->gpr[TDX_GPR_R15] & 1 ? sb : 0;
+		g[TDX_GPR_R13] = ((g[TDX_GPR_R13] & 0xFFF) + 1) << 12;
+		break;
+	case TDVMCALL_SETUP_EVENT_NOTIFY_INTERRUPT:
+		g[TDX_GPR_R12] = 32 + g[TDX_GPR_R12] % 224;
+		break;
+	}
+}
 
 /* Registers completion may change: exposed and (R10 or an output). */
 static void check(const struct tdx_host_exit *before, const struct tdx_host_exit *after,
@@ -45,7 +106,7 @@ static void check(const struct tdx_host_exit *before, const struct tdx_host_exit
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct in in = { data, size };
+	struct fz_in in_, *in = &in_;
 	struct tdx_host_config cfg;
 	struct tdx_host_exit e, before;
 	struct tdx_host_req req;
@@ -54,20 +115,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kvm_run *run = &m.run;
 	char line[160];
 
-	uint8_t sel = (uint8_t)take(&in, 1);
-	cfg.gpaw = sel & 1 ? 52 : (sel & 2 ? 48 : (unsigned)take(&in, 1));
+	fz_init(in, data, size);
+	uint8_t sel = (uint8_t)take(in, 1);
+	unsigned gw = sel >> 5 & 3;
+	cfg.gpaw = gw == 0 ? 52 : gw < 3 ? 48 : (unsigned)take(in, 1);
+	uint64_t sb = 1ull << ((cfg.gpaw >= 13 && cfg.gpaw <= 63 ? cfg.gpaw : 48) - 1);
 	memset(&e, 0, sizeof(e));
-	e.qual = take(&in, 2) | (take(&in, 1) & 3) << 32;
-	for (unsigned i = 0; i < TDX_NR_GPRS; i++)
-		if (tdx_host_exposed(&e, (enum tdx_gpr)i))
-			e.gpr[i] = take(&in, 8);
-	/* Steer towards known calls: R10 = 0 and a real sub-function mostly. */
-	if (sel & 4)
-		e.gpr[TDX_GPR_R10] = 0;
-	if ((sel & 8) && tdx_host_exposed(&e, TDX_GPR_R11))
-		e.gpr[TDX_GPR_R11] = subfns[take(&in, 1) % (sizeof(subfns) / sizeof(subfns[0]))];
-	if ((sel & 16) && tdx_host_exposed(&e, TDX_GPR_R13))
-		e.gpr[TDX_GPR_R13] &= 1;	/* valid directions */
+	if ((sel & 7) != 7) {	/* steered: a real service with its own mask */
+		unsigned k = (unsigned)take(in, 1) % NR_SERVICES;
+		e.qual = services[k].mask | (uint64_t)(sel >> 3 & 3) << 32;
+		for (unsigned i = 0; i < TDX_NR_GPRS; i++)
+			if (tdx_host_exposed(&e, (enum tdx_gpr)i) && i != TDX_GPR_R10 && i != TDX_GPR_R11)
+				e.gpr[i] = take(in, 8);
+		e.gpr[TDX_GPR_R10] = services[k].r10;
+		e.gpr[TDX_GPR_R11] = services[k].r10 ? take(in, 8) : services[k].r11;
+		if (sel & 0x80)
+			shape(&e, sb);
+	} else {
+		e.qual = take(in, 2) | (take(in, 1) & 3) << 32;
+		for (unsigned i = 0; i < TDX_NR_GPRS; i++)
+			if (tdx_host_exposed(&e, (enum tdx_gpr)i))
+				e.gpr[i] = take(in, 8);
+	}
 
 	uint64_t st = tdx_host_decode(&cfg, &e, &req);
 	if (req.kind >= TDX_HOST_NR_KINDS)
@@ -81,9 +150,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Complete with random outputs. */
 	memset(&resp, 0, sizeof(resp));
 	resp.status = st == TDVMCALL_STATUS_SUCCESS ?
-		statuses[take(&in, 1) % (sizeof(statuses) / sizeof(statuses[0]))] : st;
-	for (unsigned i = 0; i < TDX_NR_GPRS; i++)
-		resp.out[i] = take(&in, 8);
+		statuses[take(in, 1) % (sizeof(statuses) / sizeof(statuses[0]))] : st;
+	for (unsigned i = TDX_GPR_R10; i < TDX_NR_GPRS; i++)	/* the GHCI output registers */
+		resp.out[i] = take(in, 8);
 	before = e;
 	int rc = tdx_host_complete(&e, &req, &resp);
 	if (rc != (tdx_host_exposed(&before, TDX_GPR_R10) ? 0 : -1))
@@ -91,14 +160,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(&before, &e, &req, resp.status);
 
 	/* KVM shape, both ways, with user space scribbling over the exit. */
-	if (st == TDVMCALL_STATUS_SUCCESS && tdx_host_kvm_from_req(&cfg, &before, &req, run, sizeof(m)) == 0) {
+	if (st == TDVMCALL_STATUS_SUCCESS &&
+	    tdx_host_kvm_from_req(&cfg, &before, &req, run, sizeof(m)) == 0) {
 		uint32_t reason = run->exit_reason;
 		uint8_t *u = m.b;
-		for (size_t i = 8; i < sizeof(m) && in.n; i++)
-			if (take(&in, 1) & 1)
-				u[i] = (uint8_t)take(&in, 1);
-		if (sel & 32)
-			run->exit_reason = (uint32_t)take(&in, 1);
+		/* Pairs of (offset, byte) into the exit, then maybe a new reason. */
+		unsigned n = (unsigned)take(in, 1) % 16;
+		for (unsigned i = 0; i < n; i++) {
+			size_t off = 8 + (size_t)take(in, 2) % (sizeof(m) - 8);
+			u[off] = (uint8_t)take(in, 1);
+		}
+		if (take(in, 1) == 0xEE)
+			run->exit_reason = (uint32_t)take(in, 1);
 		(void)tdx_host_kvm_io_data(run, sizeof(m));
 		if (tdx_host_kvm_to_resp(&cfg, &req, run, sizeof(m), &resp) == 0) {
 			if (run->exit_reason != reason)

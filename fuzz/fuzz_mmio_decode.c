@@ -6,7 +6,12 @@
  * at the given GPA without crossing a page, a store sends the register or
  * immediate, RIP moves by the length, only the decoded destination register
  * changes (and only on a load), and a refused instruction leaves the frame
- * as it was. */
+ * as it was.
+ *
+ * Covers: src/guest_ve/mmio.c
+ *
+ * Seeds (fuzz/gen_corpus.c): every instruction form the decoder takes, and
+ * some it refuses, each also with a failing device at a page's end. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,12 @@
  * Invariants: no crash/overrun (ASan/UBSan); a refusal always has a
  * reason; print and parse agree; and a mutated quote that still verifies
  * against the host key has the original header and body (the signature
- * covers them, so the fuzzer must never "forge" one). */
+ * covers them, so the fuzzer must never "forge" one).
+ *
+ * Covers: src/host/quote_verify.c src/common/quote_print.c
+ *
+ * Seeds (fuzz/gen_corpus.c): a quote laid out by hand (unsigned), and one
+ * bit flipped in every part of the valid quote. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

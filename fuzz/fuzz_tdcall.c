@@ -2,10 +2,21 @@
  * (tdx_tdcall with the built-in host) and at module level
  * (tdx_module_tdcall + tdx_module_resume, this file playing the host).
  *
- * Input: byte 0 picks the TD configuration, then a sequence of calls;
- * each call takes a mode byte, a leaf byte and per-register "kind" bytes
- * that make most values plausible (valid leaves, known field IDs, GPAs
- * inside TD memory) so deep paths are reached.
+ * Covers: src/module/dispatch.c src/module/run.c src/module/mem.c src/module/mem_host.c src/module/gpa_access.c src/module/measure.c src/module/report.c src/module/ve.c src/module/metadata.c src/module/metadata_td.c src/module/metadata_vp.c src/module/metadata_sys.c src/module/tdg_vp_vmcall.c src/module/tdg_vp_info.c src/module/tdg_mr_rtmr_extend.c src/module/tdg_vp_veinfo_get.c src/module/tdg_mr_report.c src/module/tdg_vp_cpuidve_set.c src/module/tdg_mem_page_accept.c src/module/tdg_vm_rd_wr.c src/module/tdg_vp_rd_wr.c src/module/tdg_sys_rd.c src/module/tdg_mr_verifyreport.c src/module/tdg_sys_rdall.c src/module/tdg_servtd_rd_wr.c
+ *
+ * Input (fuzz_input.h: host answers come from the back): byte 0 picks the
+ * TD configuration, then up to 16 calls, each
+ *   mode (bit 0 module level, bits 1+ VCPU, bit 4 interrupt pending;
+ *   bits 7:5 = 7: a #VE event instead (reason, qualification, GPA), or
+ *   with bit 0 a window fault (window byte, GPA),
+ *   6: no struct tdx_inject, 5: maybe a VCPU that does not exist),
+ *   leaf (1 byte < 200: leaf byte % 28; else a version or raw RAX),
+ *   u16 mask: bit i (1..15) = GPR i has a value, bit 0 = RIP and RFLAGS
+ *   follow; GPRs not in the mask are 0 (a leaf reads few),
+ *   then per GPR a "kind" byte and its bytes, making most values plausible
+ *   (known field IDs, GPAs inside TD memory, GPAs used before) so that
+ *   deep paths are reached; the rest stay random (fuzz/gen_corpus.c
+ *   writes the seeds).
  *
  * Invariants (abort on violation), tdx-abi.md 1.3 and 2:
  *  - DONE: RIP advanced by exactly 4 (TDX_TDCALL_LEN), also after a
@@ -13,8 +24,9 @@
  *  - REEXECUTE / INJECT: RIP unchanged; REEXECUTE also leaves RAX as is;
  *  - every status the model returns (RAX on DONE, RAX of a TD exit) is a
  *    code tdx_status_name knows.
- * Every input starts on a freshly created TD (so a crash reproduces from
- * its input alone); a TD the host gave up on (TD_DEAD) is recreated. */
+ * Every input starts on a TD in its creation state (one TD per
+ * configuration, tdx_td_reset between inputs: a crash reproduces from its
+ * input alone); a TD the host gave up on (TD_DEAD) is reset too. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,30 +35,21 @@
 #include "tdxkit/abi.h"
 #include "tdxkit/module.h"
 #include "tdxkit/names.h"
+#include "fuzz_input.h"
 
-#define MEM_SIZE (64ull << 20)
+#define MEM_SIZE (8ull << 20)	/* 4 regions of 2 MiB: small state arrays to reset */
 #define MAX_CALLS 16
 #define MAX_EXITS 8	/* module-level host: exits handled per TDCALL */
 
-/* ---- input reader: runs dry into zeros -------------------------------- */
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
+/* ---- input: calls from the front, host answers from the back --------- */
+static struct fz_in in;	/* the current input, also read by the host callbacks */
 
-static struct input in;	/* the current input, also read by the host callbacks */
-
-static uint64_t take(unsigned bytes)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < bytes && in.n; i++, in.p++, in.n--)
-		v |= (uint64_t)*in.p << (8 * i);
-	return v;
-}
-#define U8() ((uint8_t)take(1))
-#define U16() ((uint16_t)take(2))
-#define U32() ((uint32_t)take(4))
-#define U64() take(8)
+#define U8() ((uint8_t)fz_take(&in, 1))
+#define U16() ((uint16_t)fz_take(&in, 2))
+#define U32() ((uint32_t)fz_take(&in, 4))
+#define U64() fz_take(&in, 8)
+#define H8() ((uint8_t)fz_back(&in, 1))	/* host side */
+#define H64() fz_back(&in, 8)
 
 /* ---- TD configurations ----------------------------------------------- */
 enum { NR_TDS = 3 };
@@ -80,6 +83,25 @@ static void config_for(unsigned which, struct tdx_td_config *cfg)
 	}
 }
 
+/* The trace hook (configuration 2) sees every completed TDCALL once, with
+ * the inputs as the guest gave them. */
+static struct tdx_regs trace_expect;
+static unsigned trace_calls;
+static int trace_armed;	/* the fuzzed call is running (not a helper's, such as servtd_handle) */
+
+static void trace(void *ctx, unsigned vcpu, const struct tdx_regs *in, const struct tdx_regs *out,
+		  enum tdx_tdcall_outcome o)
+{
+	if (!trace_armed)
+		return;
+	if (in->rax != trace_expect.rax || in->rip != trace_expect.rip) {
+		fprintf(stderr, "fuzz_tdcall: trace hook saw RAX 0x%llx RIP 0x%llx, not the inputs\n",
+			(unsigned long long)in->rax, (unsigned long long)in->rip);
+		abort();
+	}
+	trace_calls++;
+}
+
 static struct tdx_td *get_td(unsigned which)
 {
 	if (!tds[which]) {
@@ -92,14 +114,28 @@ static struct tdx_td *get_td(unsigned which)
 			fprintf(stderr, "fuzz_tdcall: tdx_td_create(config %u): %s\n", which, err);
 			abort();
 		}
+		if (which == 2)
+			tdx_td_set_trace(tds[which], trace, NULL);
+		/* Configurations 0 and 1 keep their windows in FAULT mode
+		 * (userfaultfd), where the kernel has it: no VMA split per state
+		 * change, much faster; configuration 2 mprotects. */
+		if (which != 2)
+			(void)tdx_td_set_window_mode(tds[which], TDX_WINDOWS_FAULT, err, sizeof(err));
 	}
 	return tds[which];
 }
 
-static void kill_td(unsigned which)
+/* Back to the creation state: what makes an input reproduce alone. */
+static struct tdx_td *fresh_td(unsigned which)
 {
-	tdx_td_destroy(tds[which]);
-	tds[which] = NULL;
+	char err[256];
+	struct tdx_td *td = get_td(which);
+
+	if (tdx_td_reset(td, err, sizeof(err))) {
+		fprintf(stderr, "fuzz_tdcall: tdx_td_reset(config %u): %s\n", which, err);
+		abort();
+	}
+	return td;
 }
 
 /* ---- plausible register values ----------------------------------------- */
@@ -232,25 +268,33 @@ static uint64_t leaf_rax(void)
 static int host_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
 {
 	for (unsigned i = 0; i < TDX_NR_GPRS; i++) {
-		uint64_t v = U8();
-		e->vmm.gpr[i] = v & 0x80 ? U64() : v;	/* small or full garbage */
+		uint64_t v = H8();
+		e->vmm.gpr[i] = v & 0x80 ? H64() : v;	/* small or full garbage */
 	}
-	uint64_t x = U64();
+	uint64_t x = H64();
 	for (unsigned i = 0; i < 16; i++)
 		e->vmm.xmm[i][0] = e->vmm.xmm[i][1] = x * (i + 3);
-	return U8() == 0xEE;
+	return H8() == 0xEE;
 }
 
 static int host_td_exit(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
 {
-	return U8() & 1 ? -1 : 0;
+	return H8() & 1 ? -1 : 0;
 }
 
 /* ---- invariants ----------------------------------------------------------- */
 static void check_status(const char *what, uint64_t status, uint64_t leaf_rax_in)
 {
-	if (tdx_status_name(status))
+	/* Codes already found in the table (a few dozen) skip the search. */
+	static uint32_t known[256];
+	uint32_t code = (uint32_t)(status >> 32), h = (code ^ code >> 16) & 255;
+
+	if (known[h] == code && code)
 		return;
+	if (tdx_status_name(status)) {
+		known[h] = code;
+		return;
+	}
 	fprintf(stderr, "fuzz_tdcall: %s: status 0x%016llx (leaf RAX 0x%llx) is not in the names table\n",
 		what, (unsigned long long)status, (unsigned long long)leaf_rax_in);
 	abort();
@@ -334,7 +378,7 @@ static enum tdx_tdcall_outcome module_level(struct tdx_td *td, unsigned vcpu, st
 				fprintf(stderr, "fuzz_tdcall: fault-like exit %u moved RIP\n", reason);
 				abort();
 			}
-			switch (U8() % 4) {
+			switch (H8() % 6) {
 			case 0:
 				tdh_mem_page_aug(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1), TDX_PAGE_2M);
 				break;
@@ -342,7 +386,13 @@ static enum tdx_tdcall_outcome module_level(struct tdx_td *td, unsigned vcpu, st
 				tdh_mem_page_aug(td, exit.gpa, TDX_PAGE_4K);
 				break;
 			case 2:
-				tdx_td_set_shared(td, exit.gpa, TDX_PAGE_SIZE_4K, U8() & 1);
+				tdx_td_set_shared(td, exit.gpa, TDX_PAGE_SIZE_4K, H8() & 1);
+				break;
+			case 3:
+				tdh_mem_page_demote(td, exit.gpa & ~(TDX_PAGE_SIZE_2M - 1));
+				break;
+			case 4:
+				tdh_mem_page_remove(td, exit.gpa, H8() & 1 ? TDX_PAGE_2M : TDX_PAGE_4K);
 				break;
 			default:
 				break;
@@ -359,30 +409,100 @@ static enum tdx_tdcall_outcome module_level(struct tdx_td *td, unsigned vcpu, st
 	return TDX_OUTCOME_REEXECUTE;	/* the guest would simply run it again */
 }
 
+/* A guest action outside a TDCALL (4.1): an instruction #VE or an EPT
+ * violation. Invariants: INJECT is #VE (20) with VE_INFO recorded and
+ * VALID, or #DF (8) when VALID was still set; nothing else happens. */
+static void ve_event(struct tdx_td *td, unsigned vcpu)
+{
+	static const uint32_t reasons[] = { TDX_EXIT_EPT_VIOLATION, TDX_EXIT_EPT_VIOLATION, 30, 12,
+					    TDX_EXIT_RDMSR, TDX_EXIT_WRMSR, TDX_EXIT_CPUID };
+	struct tdx_ve_event ev = { 0 }, seen;
+	struct tdx_inject inj = { 0 };
+	uint8_t k = U8();
+
+	ev.exit_reason = k < 0xF0 ? reasons[k % 7] : (uint32_t)U32();
+	ev.exit_qual = U8();
+	ev.gpa = reg_value(td);
+	ev.gla = ev.gpa;
+	ev.instr_len = U8() & 15;
+	int was_valid = tdx_vcpu_ve_info(td, vcpu, &seen) == 1;
+	enum tdx_tdcall_outcome o = tdx_module_virtualization_exception(td, vcpu, &ev, &inj);
+	if (o == TDX_OUTCOME_INJECT) {
+		int valid = tdx_vcpu_ve_info(td, vcpu, &seen) == 1;
+		if (inj.vector == 8 ? !was_valid : inj.vector != 20 || !valid ||
+		    seen.exit_reason != ev.exit_reason || seen.gpa != ev.gpa) {
+			fprintf(stderr, "fuzz_tdcall: #VE event: vector %u, VALID %d -> %d\n",
+				inj.vector, was_valid, valid);
+			abort();
+		}
+	} else if (o != TDX_OUTCOME_TD_EXIT) {
+		fprintf(stderr, "fuzz_tdcall: #VE event: outcome %d\n", (int)o);
+		abort();
+	}
+}
+
+/* The guest touched a window page (FAULT mode: what the trap engine asks
+ * on SIGBUS). Invariant: it is mapped exactly when its state allows the
+ * touch (private: PRESENT; shared: mapped shared); PROTECT mode maps none. */
+static void window_fault(struct tdx_td *td)
+{
+	unsigned w = U8() & 1;
+	uint64_t off = gpa(td) & ~tdx_td_shared_bit(td);
+	struct tdx_page_state st;
+	enum tdx_window_fault_result res = tdx_td_window_fault_at(td, (int)w, off);
+
+	if (tdx_td_page_state(td, off, &st)) {
+		if (res != TDX_WINDOW_OUTSIDE)
+			abort();	/* beyond TD memory */
+		return;
+	}
+	int may = w ? st.shared : st.sept == TDX_SEPT_PRESENT;
+	int fault_mode = tdx_td_window_mode(td) == TDX_WINDOWS_FAULT;
+	if (res == TDX_WINDOW_BROKEN)
+		return;		/* a window update failed: the TD says why */
+	if (res != (may && fault_mode ? TDX_WINDOW_MAPPED : TDX_WINDOW_DENIED)) {
+		fprintf(stderr, "fuzz_tdcall: window %u fault at 0x%llx: result %d, state %d shared %d\n",
+			w, (unsigned long long)off, (int)res, (int)st.sept, st.shared);
+		abort();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	in.p = data;
-	in.n = size;
+	fz_init(&in, data, size);
 	memset(recent_gpas, 0, sizeof(recent_gpas));
 	unsigned which = U8() % NR_TDS;
-	/* A fresh TD per input keeps crashes reproducible from the input alone. */
-	kill_td(which);
-	struct tdx_td *td = get_td(which);
+	struct tdx_td *td = fresh_td(which);
 	unsigned nvcpus = tdx_td_config(td)->num_vcpus;
 
 	for (unsigned call = 0; call < MAX_CALLS && in.n; call++) {
 		uint8_t mode = U8();
-		unsigned vcpu = (mode >> 1) % nvcpus;
+		/* Now and then a VCPU that does not exist (the TD must refuse). */
+		unsigned vcpu = (mode >> 1) % (nvcpus + ((mode & 0xE0) == 0xA0));
 		struct tdx_regs r, before;
+
+		if ((mode & 0xE0) == 0xE0) {	/* not a TDCALL: a #VE event or a window fault */
+			if (mode & 1)
+				window_fault(td);
+			else
+				ve_event(td, vcpu % nvcpus);
+			continue;
+		}
 
 		memset(&r, 0, sizeof(r));
 		r.rax = leaf_rax();
+		uint16_t given = U16();
 		for (unsigned i = 1; i < TDX_NR_GPRS; i++)
-			r.gpr[i] = reg_value(td);
+			if (given >> i & 1)
+				r.gpr[i] = reg_value(td);
 		/* RIP/RFLAGS from the input; XMMs only matter to TDVMCALL, so a
 		 * cheap pattern keeps inputs short. */
-		r.rip = (uint64_t)U32() << (U8() & 31);
-		r.rflags = U16() | 2;
+		r.rip = 0x1000;
+		r.rflags = 2;
+		if (given & 1) {
+			r.rip = (uint64_t)U32() << (U8() & 31);
+			r.rflags = U16() | 2;
+		}
 		for (unsigned i = 0; i < 16; i++)
 			r.xmm[i][0] = r.xmm[i][1] = r.rip * (i + 1) ^ r.rcx;
 		if (mode & 0x10)
@@ -390,19 +510,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		before = r;
 
 		enum tdx_tdcall_outcome o;
+		trace_expect = r;
+		trace_armed = 1;
+		unsigned traced = trace_calls;
 		if (mode & 1) {
+			trace_armed = 0;	/* the module level has no trace hook */
 			o = module_level(td, vcpu, &r);
 		} else {
 			struct tdx_inject inj;
-			o = tdx_tdcall(td, vcpu, &r, &inj);
+			o = tdx_tdcall(td, vcpu, &r, (mode & 0xE0) == 0xC0 ? NULL : &inj);
+			trace_armed = 0;
+			/* Configuration 2 traces every TDCALL that got to the module. */
+			if (which == 2 && vcpu < nvcpus && trace_calls != traced + 1 &&
+			    !(o == TDX_OUTCOME_TD_DEAD && traced == trace_calls)) {
+				fprintf(stderr, "fuzz_tdcall: %u trace calls for one TDCALL\n",
+					trace_calls - traced);
+				abort();
+			}
+		}
+		if (vcpu >= nvcpus) {
+			if (o != TDX_OUTCOME_TD_DEAD)
+				abort();	/* no such VCPU */
+			continue;
 		}
 		check_outcome(o, &before, &r);
 		if (mode & 0x10)
 			tdx_vcpu_set_interrupt_pending(td, vcpu, 0);
-		if (o == TDX_OUTCOME_TD_DEAD) {
-			kill_td(which);
-			td = get_td(which);
-		}
+		if (o == TDX_OUTCOME_TD_DEAD)
+			td = fresh_td(which);
 	}
 	return 0;
 }

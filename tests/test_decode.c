@@ -548,5 +548,5 @@ int main(void)
 		cmocka_unit_test(test_tool_report),
 		cmocka_unit_test(test_tool_bad_input),
 	};
-	return cmocka_run_group_tests(tests, setup_tmp, teardown_tmp);
+	return TU_RUN_GROUP(tests, setup_tmp, teardown_tmp);
 }

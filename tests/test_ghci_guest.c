@@ -755,5 +755,5 @@ int main(void)
 		T_(test_fatal_primitive_zeroes),
 		T_(test_pack_message),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

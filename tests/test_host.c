@@ -671,5 +671,5 @@ int main(void)
 		cmocka_unit_test(test_fatal_decode),
 		cmocka_unit_test(test_module_e2e),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -904,5 +904,5 @@ int main(void)
 		T(test_enter_fx_state_and_tsc_deadline),
 		T(test_enter_pending_interrupt),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

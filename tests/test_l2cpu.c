@@ -705,6 +705,58 @@ static void test_invd_code(void **state)
 	teardown_td(td);
 }
 
+/* What the engine keeps between entries (register file, segment bases,
+ * page rights and translations) follows every change L1 makes between
+ * them, after runs that executed instructions and after quiet ones. */
+static void test_reentry_state_follows_l1(void **state)
+{
+	static const uint8_t code[] = {
+		0x64, 0x48, 0x8B, 0x04, 0x25, 0, 0, 0, 0,	/* mov rax, fs:[0] */
+		0x48, 0x89, 0x03,				/* mov [rbx], rax */
+		0x0F, 0xA2,					/* cpuid */
+	};
+	const uint64_t cpuid_at = CODE + 12;
+	struct tdx_td *td = setup_td(code, sizeof(code));
+	struct tdx_regs r;
+	uint64_t *data = tdx_td_gpa_ptr(td, DATA, 0x3000);
+	static const struct { uint64_t fs, rip; } steps[] = {
+		{ DATA + 0x1000, CODE }, { DATA + 0x2000, CODE }, { DATA + 0x1000, CODE },
+		{ DATA + 0x1000, CODE + 12 },	/* quiet: nothing but the exit */
+		{ DATA + 0x2000, CODE }, { DATA + 0x1000, CODE },
+	};
+
+	(void)state;
+	data[0x1000 / 8] = 0x1111;
+	data[0x2000 / 8] = 0x2222;
+	for (unsigned i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		vmcs_wr(td, 0x680E, steps[i].fs);		/* GUEST_FS_BASE */
+		gs(td)->rip = steps[i].rip;
+		gs(td)->gpr[TDX_GPR_RBX] = DATA + 8 * (i + 1);	/* a new value each time */
+		ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_CPUID);
+		ASSERT_EQ(gs(td)->rip, cpuid_at);
+		ASSERT_EQ(gs(td)->gpr[TDX_GPR_RBX], DATA + 8 * (i + 1));
+		if (steps[i].rip == CODE)
+			ASSERT_EQ(data[i + 1], steps[i].fs == DATA + 0x1000 ? 0x1111 : 0x2222);
+		else
+			ASSERT_EQ(data[i + 1], 0);	/* the quiet entry stored nothing */
+	}
+	/* L1 takes R away from the data page: the next read faults. */
+	attr(td, DATA + 0x1000, 0);
+	gs(td)->rip = CODE;
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_EPT_VIOLATION);
+	ASSERT_EQ(r.rdx, DATA + 0x1000);
+	attr(td, DATA + 0x1000, RWX);
+	ASSERT_STATUS(enter(td, &r), TDX_SUCCESS | TDX_EXIT_CPUID);
+	/* L1 rewrites the L2's paging between entries: no longer the
+	 * identity, which the engine must notice rather than reuse. */
+	put64(td, PD, (1ull << 21) | 0x83);
+	gs(td)->rip = CODE;
+	const char *why = enter_refused(td);
+	if (!strstr(why, "does not translate L2 paging"))
+		fail_msg("refused for: %s", why);
+	teardown_td(td);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -724,6 +776,7 @@ int main(void)
 		cmocka_unit_test(test_preemption),
 		cmocka_unit_test(test_refuse_modes),
 		cmocka_unit_test(test_invd_code),
+		cmocka_unit_test(test_reentry_state_follows_l1),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

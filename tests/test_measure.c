@@ -587,5 +587,5 @@ int main(void)
 		cmocka_unit_test(test_pending_operand_module_exit),
 		cmocka_unit_test(test_pending_operand_ve),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

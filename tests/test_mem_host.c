@@ -334,5 +334,5 @@ int main(void)
 		cmocka_unit_test(test_shared_conversion),
 		cmocka_unit_test(test_gpa_access),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -224,5 +224,5 @@ int main(void)
 		cmocka_unit_test(test_native_out_only_masked),
 		cmocka_unit_test(test_native_report_fatal_error),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return TU_RUN_GROUP(tests, setup, teardown);
 }

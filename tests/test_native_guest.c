@@ -168,5 +168,5 @@ int main(void)
 		cmocka_unit_test(test_metadata),
 		cmocka_unit_test(test_cpuidve_and_veinfo),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return TU_RUN_GROUP(tests, setup, teardown);
 }

@@ -488,5 +488,5 @@ int main(void)
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_trace_format),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

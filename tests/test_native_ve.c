@@ -399,5 +399,5 @@ int main(void)
 		cmocka_unit_test(test_register),
 		cmocka_unit_test(test_format),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -516,5 +516,5 @@ int main(void)
 		cmocka_unit_test(test_decode),
 		cmocka_unit_test(test_not_in_td),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

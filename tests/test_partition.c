@@ -1083,5 +1083,5 @@ int main(void)
 		cmocka_unit_test(test_invgla),
 		cmocka_unit_test(test_leaves_without_l2),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "testutil.h"
 #include "tdxkit/quote.h"
@@ -148,6 +149,166 @@ static void test_quote_signature_data(void **state)
 	assert_int_equal(tdx_quote_key_verify(key, quote + O_QE, 384, quote + O_QE_SIG), 1);
 	/* And the quote fits a one-page GetQuote buffer after its 24-byte header (3.7). */
 	assert_true(qlen <= 4096 - 24);
+}
+
+/* ---- independent checks: OpenSSL directly, nothing from quote.c -------- */
+
+/* The raw big-endian r||s of a quote as DER (X.690: SEQUENCE { INTEGER r,
+ * INTEGER s }, each minimal, with a 0 byte before a set top bit). */
+static size_t der_from_rs(const uint8_t rs[64], uint8_t der[72])
+{
+	size_t n = 2;
+
+	der[0] = 0x30;
+	for (int half = 0; half < 2; half++) {
+		const uint8_t *v = rs + 32 * half;
+		size_t skip = 0;
+		while (skip < 31 && v[skip] == 0)
+			skip++;
+		size_t len = 32 - skip, pad = v[skip] >> 7;
+		der[n++] = 0x02;
+		der[n++] = (uint8_t)(len + pad);
+		if (pad)
+			der[n++] = 0;
+		memcpy(der + n, v + skip, len);
+		n += len;
+	}
+	der[1] = (uint8_t)(n - 2);
+	return n;
+}
+
+/* A P-256 public key from raw X||Y: SubjectPublicKeyInfo DER written out
+ * (RFC 5480: id-ecPublicKey, prime256v1, uncompressed point). */
+static EVP_PKEY *pkey_from_xy(const uint8_t xy[64])
+{
+	static const uint8_t spki_prefix[] = {
+		0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01,
+		0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04,
+	};
+	uint8_t spki[sizeof(spki_prefix) + 64];
+	const unsigned char *p = spki;
+
+	memcpy(spki, spki_prefix, sizeof(spki_prefix));
+	memcpy(spki + sizeof(spki_prefix), xy, 64);
+	return d2i_PUBKEY(NULL, &p, sizeof(spki));
+}
+
+/* 1 if rs is an ECDSA-SHA-256 signature of msg by pkey (EVP only). */
+static int evp_verify(EVP_PKEY *pkey, const void *msg, size_t len, const uint8_t rs[64])
+{
+	uint8_t der[72];
+	size_t dlen = der_from_rs(rs, der);
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok;
+
+	assert_non_null(md);
+	assert_int_equal(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, pkey), 1);
+	ok = EVP_DigestVerify(md, der, dlen, msg, len);
+	EVP_MD_CTX_free(md);
+	return ok == 1;
+}
+
+/* What OpenSSL alone says about a quote's two signatures: the quote
+ * signature over bytes [0, 632) with the embedded key; the QE report
+ * signature with the key of the embedded certificate, which is
+ * self-signed and holds the same key. */
+static void openssl_check_quote(const uint8_t *q, size_t n, const uint8_t want_xy[64])
+{
+	EVP_PKEY *att = pkey_from_xy(q + O_KEY);
+	uint8_t swapped[64];
+
+	assert_non_null(att);
+	if (want_xy)
+		assert_memory_equal(q + O_KEY, want_xy, 64);
+	assert_true(evp_verify(att, q, TDX_QUOTE_SIGNED_SIZE, q + O_SIG));
+	/* Controls: another range, or s||r, must not verify. */
+	assert_false(evp_verify(att, q + TDX_QUOTE_HEADER_SIZE, TDX_QUOTE_BODY_SIZE, q + O_SIG));
+	assert_false(evp_verify(att, q, TDX_QUOTE_SIGNED_SIZE + 4, q + O_SIG));
+	memcpy(swapped, q + O_SIG + 32, 32);
+	memcpy(swapped + 32, q + O_SIG, 32);
+	assert_false(evp_verify(att, q, TDX_QUOTE_SIGNED_SIZE, swapped));
+
+	BIO *b = BIO_new_mem_buf(q + O_PEM, (int)(n - O_PEM));
+	X509 *x = b ? PEM_read_bio_X509(b, NULL, NULL, NULL) : NULL;
+	assert_non_null(x);
+	EVP_PKEY *ck = X509_get0_pubkey(x);
+	assert_non_null(ck);
+	assert_int_equal(EVP_PKEY_eq(ck, att), 1);
+	assert_int_equal(X509_verify(x, ck), 1);
+	assert_true(evp_verify(ck, q + O_QE, TDX_QUOTE_QE_REPORT_SIZE, q + O_QE_SIG));
+	assert_false(evp_verify(ck, q + O_QE, TDX_QUOTE_QE_REPORT_SIZE - 1, q + O_QE_SIG));
+	X509_free(x);
+	BIO_free(b);
+	EVP_PKEY_free(att);
+}
+
+static void test_openssl_verifies_quote(void **state)
+{
+	openssl_check_quote(quote, qlen, NULL);
+}
+
+/* A fixed key (generated once with `openssl genpkey -algorithm EC
+ * -pkeyopt ec_paramgen_curve:P-256`) and its X||Y (`openssl pkey -pubout
+ * -outform DER | tail -c 64`). */
+static const char kat_key_pem[] =
+	"-----BEGIN PRIVATE KEY-----\n"
+	"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgLkofKzAV85DSQde3\n"
+	"hs57MkA3tfINTWpZrf6adQXerEGhRANCAATtf1kqWHs7Js9gdevdtdFrPefZ5ks6\n"
+	"86WY//w+aASeCZggFoDDmR6pDj+WNQyr3ipGQBcSMquGRghchFt9uFa0\n"
+	"-----END PRIVATE KEY-----\n";
+static const char kat_xy[] =
+	"ed7f592a587b3b26cf6075ebddb5d16b3de7d9e64b3af3a598fffc3e68049e09"
+	"98201680c3991ea90e3f96350cabde2a4640171232ab8646085c845b7db856b4";
+/* The expected quote parts, computed outside tdxkit (Python hashlib) from
+ * the DCAP v4 layout (quote.h) and the TDREPORT offsets of tdx-abi.md 9.2:
+ * header = 4, 2, 0x81, 0, 0, Intel QE vendor ID, SHA-256(X||Y)[0..20);
+ * body = TDREPORT[264..280) [280..328) [328..376) [376..384) [512..912)
+ * [128..192); QE report = zeros but MRENCLAVE = SHA-256("tdxkit model
+ * quoting enclave"), MRSIGNER = SHA-256(X||Y), REPORTDATA = SHA-256(X||Y
+ * || bytes 0..31). */
+static const char kat_header[] =
+	"040002008100000000000000939a7233f79c4ca9940a0db3957f0607"
+	"5d1a5e1ec7a3cdae7a4c2fd23be77a54550daee6";
+static const char kat_signed_sha256[] =
+	"382cfe6d360aac440939228375b57b26a0f593cb4c7408d2f6b02823483a14b4";
+static const char kat_qe_sha256[] =
+	"cafaef3c2029b997a8186acf8c7741a468ea55e2a21aa99c0a0b8285482953f1";
+
+static void unhex(const char *h, uint8_t *out, size_t n)
+{
+	assert_int_equal(strlen(h), 2 * n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		assert_int_equal(sscanf(h + 2 * i, "%2x", &v), 1);
+		out[i] = (uint8_t)v;
+	}
+}
+
+static void test_known_answer_quote(void **state)
+{
+	uint8_t report[TDX_REPORT_SIZE], q[8192], xy[64], want[48], h[32];
+	size_t n = 0;
+
+	/* The fixed TDREPORT: byte i = 13 i + 7, REPORTTYPE TDX version 0. */
+	for (size_t i = 0; i < sizeof(report); i++)
+		report[i] = (uint8_t)(i * 13 + 7);
+	memcpy(report, "\x81\x00\x00\x00", 4);
+	struct tdx_quote_key *k = tdx_quote_key_from_pem(kat_key_pem, sizeof(kat_key_pem) - 1);
+	assert_non_null(k);
+	assert_int_equal(tdx_quote_build(k, report, sizeof(report), q, sizeof(q), &n), 0);
+
+	unhex(kat_xy, xy, 64);
+	unhex(kat_header, want, 48);
+	assert_memory_equal(q, want, 48);
+	sha256(q, TDX_QUOTE_SIGNED_SIZE, "", 0, h);
+	unhex(kat_signed_sha256, want, 32);
+	assert_memory_equal(h, want, 32);
+	sha256(q + O_QE, TDX_QUOTE_QE_REPORT_SIZE, "", 0, h);
+	unhex(kat_qe_sha256, want, 32);
+	assert_memory_equal(h, want, 32);
+	/* ECDSA is randomised: the signatures are checked, not compared. */
+	openssl_check_quote(q, n, xy);
+	tdx_quote_key_free(k);
 }
 
 static void test_verify_embedded_key(void **state)
@@ -488,6 +649,8 @@ int main(void)
 		cmocka_unit_test(test_quote_header),
 		cmocka_unit_test(test_quote_body),
 		cmocka_unit_test(test_quote_signature_data),
+		cmocka_unit_test(test_openssl_verifies_quote),
+		cmocka_unit_test(test_known_answer_quote),
 		cmocka_unit_test(test_verify_embedded_key),
 		cmocka_unit_test(test_verify_pem_round_trip),
 		cmocka_unit_test(test_verify_other_key_fails),
@@ -499,5 +662,5 @@ int main(void)
 		cmocka_unit_test(test_print_names_fields),
 		cmocka_unit_test(test_print_malformed),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return TU_RUN_GROUP(tests, setup, teardown);
 }

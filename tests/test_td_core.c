@@ -260,5 +260,5 @@ int main(void)
 		cmocka_unit_test(test_vmcall_no_rbp_mod),
 		cmocka_unit_test(test_bad_vcpu),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -401,5 +401,5 @@ int main(void)
 		cmocka_unit_test(test_quote_key),
 		cmocka_unit_test(test_options),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

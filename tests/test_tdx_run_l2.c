@@ -128,5 +128,5 @@ int main(void)
 		cmocka_unit_test(test_paravisor_trace),
 		cmocka_unit_test(test_paravisor_without_l2_vms),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -127,5 +127,5 @@ int main(void)
 		cmocka_unit_test(test_without_tdx_run),
 		cmocka_unit_test(test_bad_attributes),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

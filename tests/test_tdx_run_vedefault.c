@@ -138,5 +138,5 @@ int main(void)
 		cmocka_unit_test(test_uart),
 		cmocka_unit_test(test_without_tdx_run),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -577,5 +577,5 @@ int main(void)
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_leak_check),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

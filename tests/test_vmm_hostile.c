@@ -186,5 +186,5 @@ int main(void)
 		cmocka_unit_test(test_exit_port_still_ends),
 		cmocka_unit_test(test_ghci_guest_survives),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

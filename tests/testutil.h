@@ -13,6 +13,24 @@
 #include "tdxkit/abi.h"
 #include "tdxkit/module.h"
 
+/* ---- running a test program ---------------------------------------------
+ * cmocka 1.1.5's cmocka_run_group_tests returns the number of failures, so
+ * a program whose tests skip exits 0 and CTest calls it passed. Every test
+ * program's main ends in TU_RUN_GROUP instead: exit 0 when every case
+ * passed, 77 (CTest's SKIP_RETURN_CODE, tests/CMakeLists.txt) when some
+ * skipped and none failed, 1 when any failed. With TU_COUNTS_DIR set it
+ * also writes "run passed skipped failed" to TU_COUNTS_DIR/<program>
+ * (or TU_COUNTS_DIR/$TU_NAME; make test sums them: scripts/test-counts.sh). */
+int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
+		 CMFixtureFunction setup, CMFixtureFunction teardown);
+#define TU_RUN_GROUP(tests, setup, teardown) \
+	tu_run_group(#tests, tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
+
+/* skip() counted: the count is how tu_run_group tells a skip from a pass. */
+void tu_skip(const char *file, int line);
+#undef skip
+#define skip() tu_skip(__FILE__, __LINE__)
+
 /* cmocka's assert_int_equal prints both values in hex. */
 #define ASSERT_EQ(a, b) assert_int_equal((uint64_t)(a), (uint64_t)(b))
 #define ASSERT_STATUS(s, expected) assert_int_equal((uint64_t)(s), (uint64_t)(expected))
@@ -111,8 +129,9 @@ int tu_count_lines_with(const char *s, const char *needle);
 
 /* Runs fn(arg) in a forked child (SIGILL, SIGSEGV at SIG_DFL, as in a program
  * without cmocka; stdout flushed before the child's _exit(0)) with stdout and
- * stderr into out (NUL-terminated, at most outlen - 1 bytes); returns the
- * wait status. */
+ * stderr into out (NUL-terminated: the first outlen - 1 bytes; the rest is
+ * read and dropped, so no amount of output can block the child); returns
+ * the wait status. */
 int tu_in_child(void (*fn)(void *), void *arg, char *out, size_t outlen);
 
 /* A TDVMCALL as the host saw it: exit qualification `qual` must equal

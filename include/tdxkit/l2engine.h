@@ -60,6 +60,10 @@ struct tdx_l2_run {
 	const uint64_t *msr_bitmap;	/* L1's */
 	const uint64_t *msr_bitmap_td;	/* the TD's (TDCS.MSR_BITMAPS) */
 	int msr_granted;		/* in: the RDMSR/WRMSR at RIP runs natively once (the module said so) */
+	/* Changes whenever what any L2 VM may do with any page may have
+	 * changed (L1 SEPT and shared states, aliases): an engine may keep
+	 * page rights it got from mem() while this and l2_ctls stay equal. */
+	uint64_t mem_gen;
 
 	/* The L2 register file (in and out). gpr[] is indexed by enum
 	 * tdx_gpr; gpr[TDXKIT_GPR_RSP] is the VMCS guest RSP. */
@@ -85,6 +89,7 @@ struct tdx_l2_run {
 	struct tdx_l2_exit exit;	/* out: the VM exit */
 	const char *why;		/* out on failure: one line for tdx_td_dead_reason() */
 	void *module;			/* private to the module */
+	void *store;			/* private to the module: this VM's VMCS store */
 };
 
 struct tdx_l2_engine_ops {
@@ -100,6 +105,10 @@ struct tdx_l2_engine_ops {
 	/* Optional: the TD is being destroyed (or another engine replaces
 	 * this one): release ctx. */
 	void (*destroy)(void *ctx);
+	/* Optional: the TD went back to its creation state (tdx_td_reset):
+	 * forget every VCPU's L2 state, keep what can be reused. An engine
+	 * without per-VCPU state needs none. */
+	void (*reset)(void *ctx);
 };
 
 #ifdef __cplusplus

@@ -116,6 +116,17 @@ TDXKIT_API uint64_t tdx_xfam_from_host(void);
 /* Creates a TD. On failure returns NULL and writes a one-line reason. */
 TDXKIT_API struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t errlen);
 TDXKIT_API void tdx_td_destroy(struct tdx_td *td);
+/* Puts the TD back in the state tdx_td_create() left it in, without new
+ * mappings (what a fuzzer does between inputs): every page PENDING again
+ * with zero contents, not shared; VCPUs, TD metadata, RTMRs, L2 VM state
+ * and aliases as created; no longer dead or ended. Kept: the configuration
+ * and its host callbacks, the trace and notify hooks, the L2 engine (told
+ * through its reset op), the window mode, TD_UUID and the report MAC key,
+ * and every address (tdx_td_windows, tdx_td_gpa_ptr) stays valid. Costs
+ * little when little changed. No TDCALL or host operation on the TD may be
+ * in flight. 0, or -1 with a one-line reason (a failed system call: the TD
+ * is then in an undefined state; destroy it). */
+TDXKIT_API int tdx_td_reset(struct tdx_td *td, char *err, size_t errlen);
 TDXKIT_API const struct tdx_td_config *tdx_td_config(const struct tdx_td *td);
 TDXKIT_API uint64_t tdx_td_shared_bit(const struct tdx_td *td);
 

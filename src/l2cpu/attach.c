@@ -3,6 +3,7 @@
  * TDG.VP.ENTER and the invalidation leaves (l2.h). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "l2cpu.h"
 #include "tdxkit/l2cpu.h"
@@ -43,11 +44,27 @@ static void engine_free(void *ctx)
 	free(e);
 }
 
+/* tdx_td_reset: every L2 VCPU starts over. Closing the instances is the
+ * faithful choice (a Unicorn CPU keeps state the run struct does not
+ * carry); they are reopened on the next ENTER. */
+static void engine_reset(void *ctx)
+{
+	struct l2_engine *e = ctx;
+
+	for (unsigned v = 0; v < L2CPU_MAX_VCPUS; v++)
+		for (unsigned m = 0; m < TDX_L2_MAX_VMS; m++) {
+			l2_inst_free(e->inst[v][m]);
+			e->inst[v][m] = NULL;
+		}
+	memset(e->tsc, 0, sizeof(e->tsc));
+}
+
 static const struct tdx_l2_engine_ops unicorn_ops = {
 	.name = "unicorn-2.0.1",
 	.run = op_run,
 	.invalidate = op_invalidate,
 	.destroy = engine_free,
+	.reset = engine_reset,
 };
 
 int tdx_l2cpu_attach(struct tdx_td *td, char *err, size_t len)

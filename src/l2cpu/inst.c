@@ -51,6 +51,7 @@ void l2_inst_free(struct l2_inst *in)
 		uc_close(in->uc);
 	free(in->pages);
 	free(in->perms);
+	free(in->prints);
 	free(in);
 }
 

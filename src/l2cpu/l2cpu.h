@@ -47,6 +47,24 @@ struct l2_msr {
 
 struct l2_engine;
 
+/* The page-table entries a walk read (one per level), so that the next
+ * entry can tell, by reading just those, that a page still translates to
+ * itself (memory.c l2_mem_revalidate). n = 0: none recorded. */
+struct l2_walkprint {
+	uint64_t cr3, cr4;
+	unsigned n;
+	uint64_t ea[5], val[5];
+};
+
+/* Segment state as Unicorn holds it (after the last load, or read back
+ * after a run that may have changed it): an entry writes only what the
+ * VMCS store changed (state.c). */
+struct l2_segcache {
+	int valid;		/* the fields are what Unicorn holds */
+	uint64_t sel[6], gdtr_base, idtr_base, fs_base, gs_base;
+	uint32_t gdtr_limit, idtr_limit;
+};
+
 struct l2_inst {
 	uc_engine *uc;
 	struct l2_engine *eng;
@@ -55,7 +73,19 @@ struct l2_inst {
 	/* TD pages mapped into Unicorn: address and the rights they got. */
 	uint64_t *pages;
 	uint8_t *perms;
+	struct l2_walkprint *prints;	/* parallel to pages */
 	size_t npages, cap;
+	/* perms[] are what mem() allowed at this (mem_gen, l2_ctls). */
+	int rights_known;
+	uint64_t rights_gen, rights_ctls;
+	struct l2_segcache seg;
+	/* The register file as Unicorn held it after the last run: an entry
+	 * writes only the registers L1 changed since (state.c). */
+	struct { int valid; uint64_t v[18]; } regs;
+	/* This run completed no instruction (one uc_emu_start that stopped at
+	 * its first instruction with a VM exit): segment state, CRs and FS/GS
+	 * bases are as loaded, nothing to read back (run.c, state.c). */
+	int quiet;
 	/* Control registers as last written to Unicorn (raw stores, Q6). */
 	uint64_t cr0, cr3, cr4, efer;
 	int loaded;
@@ -112,6 +142,9 @@ int l2_mem_pf_spurious(struct l2_inst *in, uint64_t cr2);
  * walk hit a page the VM may not read (run->exit-like *fault filled). */
 int l2_walk(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
 	    struct tdx_l2_exit *fault);
+/* The same, recording the entries it read into *rec. */
+int l2_walk_rec(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
+		struct tdx_l2_exit *fault, struct l2_walkprint *rec);
 
 /* EPT-violation qualification bits 11:9 of gla's translation (paging.c). */
 uint64_t l2_linear_attrs(struct l2_inst *in, uint64_t gla);

@@ -78,12 +78,17 @@ static int map_page(struct l2_inst *in, uint64_t page, uint32_t rights)
 		if (!r)
 			return -1;
 		in->perms = r;
+		struct l2_walkprint *w = realloc(in->prints, cap * sizeof(*w));
+		if (!w)
+			return -1;
+		in->prints = w;
 		in->cap = cap;
 	}
 	if (uc_mem_map_ptr(in->uc, page, L2CPU_PAGE, rights, (void *)h) != UC_ERR_OK)
 		return -1;
 	in->pages[in->npages] = page;
 	in->perms[in->npages] = (uint8_t)rights;
+	in->prints[in->npages].n = 0;
 	in->npages++;
 	return 0;
 }
@@ -95,6 +100,7 @@ static void unmap_at(struct l2_inst *in, size_t i)
 	in->npages--;
 	in->pages[i] = in->pages[in->npages];
 	in->perms[i] = in->perms[in->npages];
+	in->prints[i] = in->prints[in->npages];
 }
 
 static unsigned access_of(uc_mem_type t)
@@ -234,21 +240,69 @@ int l2_mem_hooks(struct l2_inst *in)
 	return 0;
 }
 
+/* The table entries the page's last walk read still hold the same values
+ * (read straight from TD memory: their pages' rights are unchanged). */
+static int print_holds(struct l2_inst *in, const struct l2_walkprint *w)
+{
+	if (!w->n || w->cr3 != in->cr3 || w->cr4 != in->cr4)
+		return 0;
+	for (unsigned k = 0; k < w->n; k++) {
+		const uint8_t *p = l2_mem_peek(in, w->ea[k], 8);
+		uint64_t v;
+		if (!p)
+			return 0;
+		memcpy(&v, p, 8);
+		if (v != w->val[k])
+			return 0;
+	}
+	return 1;
+}
+
+/* Per entry: drop every mapped page whose rights or identity translation
+ * changed (-1 after l2_fatal: the page the L2 resumes on no longer maps
+ * to itself). The rights are asked again only in a new memory generation (or
+ * with other L2_CTLS); the translation is re-walked only when an entry its
+ * last walk read changed: what the engine can reuse between entries. */
 int l2_mem_revalidate(struct l2_inst *in)
 {
-	for (size_t i = 0; i < in->npages;) {
-		uint64_t page = in->pages[i], gpa = page;
-		int present = 0, stale = page_rights(in, page) != in->perms[i];
-		struct tdx_l2_exit f;
+	struct tdx_l2_run *run = in->run;
+	int same = in->rights_known && in->rights_gen == run->mem_gen &&
+		   in->rights_ctls == run->l2_ctls;
 
-		if (!stale && paging_on(in) && l2_walk(in, page, &gpa, &present, &f) == 0 && present &&
-		    (gpa & ~(L2CPU_PAGE - 1)) != page)
-			stale = 1;
+	/* Downwards over the pages mapped now: a walk may map table pages,
+	 * which land at the end and unmap_at() moves the last page into a
+	 * hole, so neither is visited again (upwards, a table page that no
+	 * longer translates to itself was unmapped and remapped forever). */
+	for (size_t i = in->npages; i-- > 0;) {
+		uint64_t page = in->pages[i], gpa = page;
+		int present = 0, stale = !same && page_rights(in, page) != in->perms[i];
+		struct tdx_l2_exit f;
+		struct l2_walkprint w;
+
+		if (!stale && paging_on(in) && !(same && print_holds(in, &in->prints[i]))) {
+			/* The walk may map table pages: in->prints can move. */
+			int rc = l2_walk_rec(in, page, &gpa, &present, &f, &w);
+			in->prints[i] = w;
+			if (rc == 0 && present && (gpa & ~(L2CPU_PAGE - 1)) != page) {
+				/* The L2 resumes on this page: refuse now, with the
+				 * reason (its first fetch would fault less clearly). */
+				if (page == (run->rip & ~(L2CPU_PAGE - 1))) {
+					l2_fatal(in, "L2 paging maps GLA 0x%llx to GPA 0x%llx: Unicorn 2.0.1 does "
+						 "not translate L2 paging (only identity-mapped paging is "
+						 "supported; needs Unicorn >= 2.1)",
+						 (unsigned long long)run->rip,
+						 (unsigned long long)(gpa | (run->rip & (L2CPU_PAGE - 1))));
+					return -1;
+				}
+				stale = 1;
+			}
+		}
 		if (stale)
 			unmap_at(in, i);
-		else
-			i++;
 	}
+	in->rights_known = 1;
+	in->rights_gen = run->mem_gen;
+	in->rights_ctls = run->l2_ctls;
 	return 0;
 }
 

@@ -17,16 +17,34 @@
 int l2_walk(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
 	    struct tdx_l2_exit *fault)
 {
+	return l2_walk_rec(in, gla, gpa, present, fault, NULL);
+}
+
+int l2_walk_rec(struct l2_inst *in, uint64_t gla, uint64_t *gpa, int *present,
+		struct tdx_l2_exit *fault, struct l2_walkprint *rec)
+{
 	struct tdx_l2_run *run = in->run;
 	int levels = (in->cr4 >> 12) & 1 ? 5 : 4;	/* CR4.LA57 */
 	uint64_t table = in->cr3 & PTE_ADDR;
 
 	*present = 0;
+	if (rec) {
+		rec->cr3 = in->cr3;
+		rec->cr4 = in->cr4;
+		rec->n = 0;
+	}
 	for (int l = levels; l >= 1; l--) {
 		unsigned shift = 12 + 9 * (l - 1);
 		uint64_t ea = table + ((gla >> shift) & 0x1FF) * 8, e = 0;
-		if (run->mem(run, ea, &e, 8, TDX_L2_ACC_READ, fault))
+		if (run->mem(run, ea, &e, 8, TDX_L2_ACC_READ, fault)) {
+			if (rec)
+				rec->n = 0;	/* nothing to rely on */
 			return -1;
+		}
+		if (rec) {
+			rec->ea[rec->n] = ea;
+			rec->val[rec->n++] = e;
+		}
 		l2_mem_map_table(in, ea);
 		if (!(e & PTE_P))
 			return 0;

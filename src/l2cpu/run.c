@@ -125,6 +125,18 @@ static int quiet_stop(struct l2_inst *in, uc_err err)
 	return -1;
 }
 
+/* No stop recorded yet: field by field, which compiles to a few stores
+ * (a memset of the whole struct is a rep stos, twice per entry). */
+static void stop_clear(struct l2_stopinfo *x)
+{
+	x->kind = STOP_NONE;
+	x->rip = 0;
+	x->len = x->vector = 0;
+	x->msr_write = x->rdtscp = x->restore = 0;
+	x->rax = x->rcx = x->rsi = x->rdi = 0;
+	x->exit = (struct tdx_l2_exit){ 0 };
+}
+
 int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 {
 	struct l2_inst *in = l2_inst_get(e, run->vcpu, run->vm, e->why, sizeof(e->why));
@@ -134,7 +146,7 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 		return -1;
 	}
 	in->run = run;
-	memset(&in->x, 0, sizeof(in->x));
+	stop_clear(&in->x);
 	if (l2_state_load(in, run)) {
 		run->why = in->why;
 		return -1;
@@ -143,12 +155,21 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 	 * have rewritten (Q3: stale code runs otherwise). */
 	if (run->invd)
 		l2_mem_flush(in, 1, 0);
-	l2_mem_revalidate(in);
+	if (l2_mem_revalidate(in)) {
+		l2_state_store(in, run);
+		run->why = in->why;
+		return -1;
+	}
 
+	unsigned starts = 0;
+	uint64_t rip0 = 0;
 	for (;;) {
-		memset(&in->x, 0, sizeof(in->x));
+		stop_clear(&in->x);
 		set_budget(in, run);
-		uint64_t rip = reg(in, UC_X86_REG_RIP), cr2 = reg(in, UC_X86_REG_CR2);
+		/* The first start is at the RIP just loaded: no need to ask. */
+		uint64_t rip = starts ? reg(in, UC_X86_REG_RIP) : run->rip, cr2 = reg(in, UC_X86_REG_CR2);
+		if (!starts++)
+			rip0 = rip;
 		in->last_addr = rip;
 		in->last_size = 0;
 		uc_err err = uc_emu_start(in->uc, rip, 0, 0, 0);
@@ -202,7 +223,10 @@ int l2_run(struct l2_engine *e, struct tdx_l2_run *run)
 		set_reg(in, UC_X86_REG_RDI, in->x.rdi);
 	}
 	set_reg(in, UC_X86_REG_RIP, in->x.rip);
+	in->quiet = starts == 1 && in->x.kind == STOP_EXIT &&
+		    (in->executed == 0 || (in->executed == 1 && in->x.rip == rip0));
 	l2_state_store(in, run);
+	in->quiet = 0;
 	run->exit = in->x.exit;
 	run->exit.instr_len = in->x.len;
 	in->run = NULL;

@@ -79,12 +79,24 @@ int l2_state_load(struct l2_inst *in, struct tdx_l2_run *run)
 			 "CPL 0 with identity-mapped paging is supported", no);
 		return -1;
 	}
-	void *vals[16];
+	/* The register file, in one call, and only what differs from what
+	 * Unicorn held after the last run (L1 usually changes a few). */
+	int ids[18], n = 0;
+	void *vals[18];
+	uint64_t *src[18];
 	for (int i = 0; i < 16; i++)
-		vals[i] = &run->gpr[i];
-	uc_reg_write_batch(uc, (int *)gpr_ids, vals, 16);
-	uc_reg_write(uc, UC_X86_REG_RIP, &run->rip);
-	uc_reg_write(uc, UC_X86_REG_RFLAGS, &run->rflags);
+		src[i] = &run->gpr[i];
+	src[16] = &run->rip, src[17] = &run->rflags;
+	for (int i = 0; i < 18; i++) {
+		if (in->regs.valid && in->regs.v[i] == *src[i])
+			continue;
+		ids[n] = i < 16 ? gpr_ids[i] : i == 16 ? UC_X86_REG_RIP : UC_X86_REG_RFLAGS;
+		vals[n++] = src[i];
+		in->regs.v[i] = *src[i];
+	}
+	in->regs.valid = 0;	/* until the run's registers are read back */
+	if (n)
+		uc_reg_write_batch(uc, ids, vals, n);
 	if (!in->loaded || efer != in->efer) {
 		uc_x86_msr m = { MSR_EFER, efer };
 		uc_reg_write(uc, UC_X86_REG_MSR, &m);	/* the wrmsr helper updates hflags (Q6) */
@@ -96,44 +108,87 @@ int l2_state_load(struct l2_inst *in, struct tdx_l2_run *run)
 	}
 	in->cr0 = cr0, in->cr3 = cr3, in->cr4 = cr4, in->efer = efer;
 	in->loaded = 1;
+	/* Segment state: written only where the VMCS store differs from what
+	 * Unicorn holds (the last load's values, or what l2_state_store read
+	 * back); a selector write is a descriptor load in Unicorn, not cheap. */
+	struct l2_segcache *c = &in->seg;
 	uc_x86_mmr g = { 0, run->vmread(run, VMCS_GUEST_GDTR_BASE),
 			 (uint32_t)run->vmread(run, VMCS_GUEST_GDTR_LIMIT), 0 };
-	uc_reg_write(uc, UC_X86_REG_GDTR, &g);
+	if (!c->valid || g.base != c->gdtr_base || g.limit != c->gdtr_limit)
+		uc_reg_write(uc, UC_X86_REG_GDTR, &g);
 	uc_x86_mmr idt = { 0, run->vmread(run, VMCS_GUEST_IDTR_BASE),
 			   (uint32_t)run->vmread(run, VMCS_GUEST_IDTR_LIMIT), 0 };
-	uc_reg_write(uc, UC_X86_REG_IDTR, &idt);
+	if (!c->valid || idt.base != c->idtr_base || idt.limit != c->idtr_limit)
+		uc_reg_write(uc, UC_X86_REG_IDTR, &idt);
+	uint64_t sel[6];
 	for (size_t i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
-		uint64_t s = run->vmread(run, sels[i].enc) & 0xFFFF;
-		uc_reg_write(uc, sels[i].id, &s);	/* selector only (Q6) */
+		sel[i] = run->vmread(run, sels[i].enc) & 0xFFFF;
+		if (!c->valid || sel[i] != c->sel[i])
+			uc_reg_write(uc, sels[i].id, &sel[i]);	/* selector only (Q6) */
 	}
 	uint64_t fs = run->vmread(run, VMCS_GUEST_FS_BASE), gs = run->vmread(run, VMCS_GUEST_GS_BASE);
-	uc_reg_write(uc, UC_X86_REG_FS_BASE, &fs);
-	uc_reg_write(uc, UC_X86_REG_GS_BASE, &gs);
+	if (!c->valid || fs != c->fs_base)
+		uc_reg_write(uc, UC_X86_REG_FS_BASE, &fs);
+	if (!c->valid || gs != c->gs_base)
+		uc_reg_write(uc, UC_X86_REG_GS_BASE, &gs);
+	/* Unicorn holds these now; a run that changes them is read back. */
+	memcpy(c->sel, sel, sizeof(sel));
+	c->gdtr_base = g.base, c->gdtr_limit = g.limit;
+	c->idtr_base = idt.base, c->idtr_limit = idt.limit;
+	c->fs_base = fs, c->gs_base = gs;
+	c->valid = 1;
 	return 0;
 }
 
 void l2_state_store(struct l2_inst *in, struct tdx_l2_run *run)
 {
 	uc_engine *uc = in->uc;
-	void *vals[16];
+	struct l2_segcache *c = &in->seg;
+	uint64_t cr0 = in->cr0, cr3 = in->cr3, cr4 = in->cr4;
+	uc_x86_mmr g = { 0 }, idt = { 0 };
+	enum { N = 16 + 2 + 3 + 2 + 2 + 6 };
+	int ids[N];
+	void *vals[N];
+	int n = 0;
 
+	/* Everything the run may have changed, in one call: the register
+	 * file; CRs (MOV CR runs inside Unicorn: no CR-access exit); FS/GS
+	 * bases, descriptor tables and selectors (for the segment cache).
+	 * A quiet run (no instruction completed) changed only the first. */
 	for (int i = 0; i < 16; i++)
-		vals[i] = &run->gpr[i];
-	uc_reg_read_batch(uc, (int *)gpr_ids, vals, 16);
-	uc_reg_read(uc, UC_X86_REG_RIP, &run->rip);
-	uc_reg_read(uc, UC_X86_REG_RFLAGS, &run->rflags);
-	/* MOV CR / WRMSR EFER run inside Unicorn (no CR-access exit): keep
-	 * the VMCS in step with what the L2 did. */
-	uint64_t cr0 = in->cr0, cr3 = in->cr3, cr4 = in->cr4, fs = 0, gs = 0;
-	uc_reg_read(uc, UC_X86_REG_CR0, &cr0);
-	uc_reg_read(uc, UC_X86_REG_CR3, &cr3);
-	uc_reg_read(uc, UC_X86_REG_CR4, &cr4);
+		ids[n] = gpr_ids[i], vals[n++] = &run->gpr[i];
+	ids[n] = UC_X86_REG_RIP, vals[n++] = &run->rip;
+	ids[n] = UC_X86_REG_RFLAGS, vals[n++] = &run->rflags;
+	if (in->quiet && c->valid) {
+		uc_reg_read_batch(uc, ids, vals, n);
+		goto regs;
+	}
+	ids[n] = UC_X86_REG_CR0, vals[n++] = &cr0;
+	ids[n] = UC_X86_REG_CR3, vals[n++] = &cr3;
+	ids[n] = UC_X86_REG_CR4, vals[n++] = &cr4;
+	ids[n] = UC_X86_REG_FS_BASE, vals[n++] = &c->fs_base;
+	ids[n] = UC_X86_REG_GS_BASE, vals[n++] = &c->gs_base;
+	ids[n] = UC_X86_REG_GDTR, vals[n++] = &g;
+	ids[n] = UC_X86_REG_IDTR, vals[n++] = &idt;
+	for (size_t i = 0; i < sizeof(sels) / sizeof(sels[0]); i++) {
+		c->sel[i] = 0;
+		ids[n] = sels[i].id, vals[n++] = &c->sel[i];
+	}
+	uc_reg_read_batch(uc, ids, vals, n);
 	if (cr0 != in->cr0) run->vmwrite(run, VMCS_GUEST_CR0, cr0);
 	if (cr3 != in->cr3) run->vmwrite(run, VMCS_GUEST_CR3, cr3);
 	if (cr4 != in->cr4) run->vmwrite(run, VMCS_GUEST_CR4, cr4);
 	in->cr0 = cr0, in->cr3 = cr3, in->cr4 = cr4;
-	uc_reg_read(uc, UC_X86_REG_FS_BASE, &fs);
-	uc_reg_read(uc, UC_X86_REG_GS_BASE, &gs);
-	run->vmwrite(run, VMCS_GUEST_FS_BASE, fs);
-	run->vmwrite(run, VMCS_GUEST_GS_BASE, gs);
+	run->vmwrite(run, VMCS_GUEST_FS_BASE, c->fs_base);
+	run->vmwrite(run, VMCS_GUEST_GS_BASE, c->gs_base);
+	/* What Unicorn holds now, for the next l2_state_load. */
+	c->gdtr_base = g.base, c->gdtr_limit = g.limit;
+	c->idtr_base = idt.base, c->idtr_limit = idt.limit;
+	for (size_t i = 0; i < sizeof(sels) / sizeof(sels[0]); i++)
+		c->sel[i] &= 0xFFFF;
+	c->valid = 1;
+regs:
+	memcpy(in->regs.v, run->gpr, sizeof(run->gpr));
+	in->regs.v[16] = run->rip, in->regs.v[17] = run->rflags;
+	in->regs.valid = 1;
 }

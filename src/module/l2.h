@@ -60,6 +60,10 @@ struct tdx_l2_alias {
 	uint64_t attr;	/* GPA_ATTR with word 0 = 0 */
 };
 
+/* The first slots filled, so that a TD reset clears a few aliases without
+ * sweeping the 2 MiB pool. */
+#define TDX_L2_ALIAS_LOG 256u
+
 struct tdx_l2_td {
 	const struct tdx_l2_engine_ops *engine;
 	void *engine_ctx;
@@ -67,6 +71,7 @@ struct tdx_l2_td {
 	 * every L2's bitmap; 1 = exit. */
 	uint64_t msr_bitmap[512];
 	uint32_t nalias;
+	uint32_t alias_log[TDX_L2_ALIAS_LOG];	/* slot of alias n, n < TDX_L2_ALIAS_LOG */
 	struct tdx_l2_alias alias[TDX_L2_ALIAS_SLOTS];
 };
 
@@ -108,6 +113,8 @@ uint64_t tdx_l2_alias_get(const struct tdx_td *td, uint64_t gpa, unsigned level)
 /* Store words 1..3 for the leaf; -1 when the alias pool is exhausted. */
 int tdx_l2_alias_set(struct tdx_td *td, uint64_t gpa, unsigned level, uint64_t attr);
 int tdx_l2_alias_room(const struct tdx_td *td, uint64_t gpa, unsigned level);
+/* No aliases at all, as at TD creation. */
+void tdx_l2_alias_reset(struct tdx_td *td);
 /* The attributes actually in force for VM vm at a 4 KiB page: 0 while
  * the L1 page is not PRESENT (an alias of a PENDING page is blocked until
  * ACCEPT, 7.6). */

@@ -8,6 +8,8 @@
  * at access time from the L1 SEPT state: an alias of a PENDING page is
  * blocked until the page is accepted (MOD creates it L2_BLOCKED and
  * unblocks it in TDG.MEM.PAGE.ACCEPT), so no hook in the accept path. */
+#include <string.h>
+
 #include "td.h"
 
 #define MAX_FILL (TDX_L2_ALIAS_SLOTS / 4 * 3)	/* keep probe chains short */
@@ -74,10 +76,27 @@ int tdx_l2_alias_set(struct tdx_td *td, uint64_t gpa, unsigned level, uint64_t a
 		if (!a || td->l2.nalias >= MAX_FILL)
 			return -1;	/* no L2 SEPT page left */
 		a->key = key;
+		if (td->l2.nalias < TDX_L2_ALIAS_LOG)
+			td->l2.alias_log[td->l2.nalias] = (uint32_t)(a - td->l2.alias);
 		td->l2.nalias++;
 	}
 	a->attr = attr & ~0xFFFFull;
+	td->mem.gen++;	/* L2 rights changed (mem.h) */
 	return 0;
+}
+
+void tdx_l2_alias_reset(struct tdx_td *td)
+{
+	if (!td->l2.nalias)
+		return;
+	if (td->l2.nalias > TDX_L2_ALIAS_LOG) {
+		memset(td->l2.alias, 0, sizeof(td->l2.alias));
+	} else {
+		for (uint32_t i = 0; i < td->l2.nalias; i++)
+			td->l2.alias[td->l2.alias_log[i]] = (struct tdx_l2_alias){ 0 };
+	}
+	td->l2.nalias = 0;
+	td->mem.gen++;
 }
 
 /* Would tdx_l2_alias_set() succeed for this leaf? */

@@ -69,7 +69,7 @@ uint64_t tdx_l2_exit_to_l1(struct tdx_td *td, struct tdx_vcpu *v, struct tdx_reg
 	s->launched = 1;
 
 	/* The guest-state page is written back on every L2 -> L1 exit (7.3). */
-	uint8_t *p = tdx_td_gpa_ptr(td, s->guest_state_gpa, GUEST_STATE_BYTES);
+	uint8_t *p = tdx_mem_gpa_ptr(td, s->guest_state_gpa, GUEST_STATE_BYTES);
 	if (p) {
 		struct tdx_l2_enter_guest_state g;
 		memcpy(g.gpr, run->gpr, sizeof(g.gpr));
@@ -258,22 +258,17 @@ enum tdx_tdcall_outcome tdx_l2_resume(struct tdx_td *td, struct tdx_vcpu *v,
 
 /* ---- engine callbacks ---------------------------------------------------- */
 
-static struct tdx_call *call_of(struct tdx_l2_run *run)
-{
-	return run->module;
-}
-
+/* The engine reads a score of fields per entry: through the store
+ * tdx_l2_run_init found, not a lookup each time. */
 static uint64_t cb_vmread(struct tdx_l2_run *run, uint32_t enc)
 {
-	struct tdx_call *c = call_of(run);
-	struct tdx_l2_vm *s = tdx_l2_vm(c->vcpu, run->vm);
+	struct tdx_l2_vm *s = run->store;
 	return enc == VMCS_VIRTUAL_APIC_ADDR ? s->vapic_gpa : tdx_l2_vmcs_get(s, enc);
 }
 
 static void cb_vmwrite(struct tdx_l2_run *run, uint32_t enc, uint64_t value)
 {
-	struct tdx_call *c = call_of(run);
-	tdx_l2_vmcs_set(tdx_l2_vm(c->vcpu, run->vm), enc, value);
+	tdx_l2_vmcs_set(run->store, enc, value);
 }
 
 /* EPT-violation qualification (SDM 28.2.1): access bits 2:0, then what
@@ -339,8 +334,10 @@ void tdx_l2_run_init(struct tdx_call *c, struct tdx_l2_run *run, unsigned vm)
 	run->vapic_gpa = s->vapic_gpa;
 	run->msr_bitmap = s->msr_bitmap;
 	run->msr_bitmap_td = c->td->l2.msr_bitmap;
+	run->mem_gen = c->td->mem.gen;
 	run->vmread = cb_vmread;
 	run->vmwrite = cb_vmwrite;
 	run->mem = cb_mem;
 	run->module = c;
+	run->store = s;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "td.h"
@@ -143,13 +144,22 @@ int tdx_td_memory_fd(const struct tdx_td *td)
 	return td->mem.fd;
 }
 
-void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
+void *tdx_mem_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
 {
 	uint64_t off = gpa & ~td->shared_bit;
 
 	if (off >= td->mem.size || len > td->mem.size - off)
 		return NULL;
 	return td->mem.host + off;
+}
+
+void *tdx_td_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len)
+{
+	void *p = tdx_mem_gpa_ptr(td, gpa, len);
+
+	if (p)
+		td->mem.host_out = 1;	/* its holder may write any page from now on */
+	return p;
 }
 
 void *tdx_td_host_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len, char *why, size_t whylen)
@@ -336,6 +346,20 @@ enum tdx_sept_state tdx_mem_state(const struct tdx_mem *m, uint64_t gpa,
 	}
 }
 
+/* Grow the range a window was made touchable in (for tdx_mem_reset). */
+static void opened(struct tdx_mem_range *r, uint64_t off, uint64_t len)
+{
+	if (r->lo >= r->hi) {
+		r->lo = off;
+		r->hi = off + len;
+		return;
+	}
+	if (off < r->lo)
+		r->lo = off;
+	if (off + len > r->hi)
+		r->hi = off + len;
+}
+
 /* The private window shows a page iff it is PRESENT (issue). */
 static void window_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int touchable)
 {
@@ -343,6 +367,8 @@ static void window_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int touch
 		return;
 	if (len > m->size - off)
 		len = m->size - off;
+	if (touchable)
+		opened(&m->open_priv, off, len);
 	tdx_window_update(m, TDX_WINDOW_PRIVATE, off, len, touchable);
 }
 
@@ -354,6 +380,7 @@ void tdx_mem_set_region(struct tdx_mem *m, uint64_t r, enum tdx_region k)
 	};
 	enum tdx_region old = tdx_mem_region(m, r);
 
+	m->gen++;
 	STORE(&m->sept2m[r], code[k]);
 	m->accept_ctr[r] = 0;	/* any change of the 2 MiB entry ends a partial accept */
 	if (k == TDX_REGION_SPLIT)
@@ -366,6 +393,7 @@ void tdx_mem_set_page4k(struct tdx_mem *m, uint64_t p, enum tdx_sept_state s)
 {
 	enum tdx_sept_state old = tdx_mem_page4k(m, p);
 
+	m->gen++;
 	STORE(&m->sept4k[p], s == TDX_SEPT_PRESENT ? P_PRESENT_C :
 			     s == TDX_SEPT_PENDING ? P_PENDING_C : P_FREE_C);
 	if ((old == TDX_SEPT_PRESENT) != (s == TDX_SEPT_PRESENT))
@@ -385,6 +413,7 @@ void tdx_mem_split(struct tdx_mem *m, uint64_t r, enum tdx_sept_state s)
 	 * release store below orders them). */
 	memset(m->sept4k + first, c, n);
 	m->accept_ctr[r] = 0;
+	m->gen++;
 	__atomic_store_n(&m->sept2m[r], R_SPLIT_C, __ATOMIC_RELEASE);
 }
 
@@ -395,11 +424,29 @@ int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t p)
 
 void tdx_mem_set_shared(struct tdx_mem *m, uint64_t p, int shared)
 {
+	m->gen++;
+	if (shared)	/* the caller makes the shared window touchable */
+		opened(&m->open_shared, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K);
 	STORE(&m->shared_map[p], (uint8_t)!!shared);
+}
+
+static int overlaps(const struct tdx_mem_range *r, uint64_t off, uint64_t len)
+{
+	return r->lo < r->hi && off < r->hi && off + len > r->lo;
+}
+
+/* Can [off, off+len) hold anything but zeros? Memory is all zeros after
+ * init and after a reset; since then only pages a window was opened for
+ * were writable, unless a host pointer is out. */
+static int maybe_written(const struct tdx_mem *m, uint64_t off, uint64_t len)
+{
+	return m->host_out || overlaps(&m->open_priv, off, len) || overlaps(&m->open_shared, off, len);
 }
 
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 {
+	if (!maybe_written(m, off, len))
+		return;		/* zeros already: no system call */
 	/* One 4 KiB page (a 4 KiB accept): a page the memfd does not hold is
 	 * a hole and reads as zeroes already; one it holds is cleared in
 	 * place. No hole punch: that takes the file's lock, which every VCPU
@@ -418,6 +465,70 @@ void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 		      (off_t)off, (off_t)len) == 0)
 		return;
 	memset(m->host + off, 0, len);
+}
+
+/* Zero a lazily-touched state array. Small ones are compared first (a
+ * clean array is left alone, so its pages stay); large ones are dropped
+ * with MADV_DONTNEED, which costs only the pages they hold. 0, or -1 if
+ * madvise failed. */
+#define SCAN_MAX (256u << 10)
+static int clear_state(void *p, uint64_t bytes)
+{
+	uint8_t *b = p;
+
+	if (bytes > SCAN_MAX)
+		return madvise(p, bytes, MADV_DONTNEED) ? -1 : 0;
+	if (bytes && (b[0] || memcmp(b, b + 1, bytes - 1)))
+		memset(b, 0, bytes);
+	return 0;
+}
+
+/* Caller: no TDCALL or host operation on this TD in flight (no SEPT lock
+ * is held, so the lock words are all zero already). */
+int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
+{
+	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
+	struct stat st;
+
+	/* Contents: with a host pointer out, anything may have been written
+	 * (the memfd then holds blocks where it was); else only where a window
+	 * was opened since the last reset. */
+	if (m->host_out) {
+		if (fstat(m->fd, &st)) {
+			snprintf(err, errlen, "fstat(TD memory): %s", strerror(errno));
+			return -1;
+		}
+		if (st.st_blocks)
+			tdx_mem_zero(m, 0, m->size);
+	} else {
+		struct tdx_mem_range u = m->open_priv;
+		const struct tdx_mem_range *o = &m->open_shared;
+		if (u.lo >= u.hi)
+			u = *o;
+		else if (o->lo < o->hi)
+			u = (struct tdx_mem_range){ u.lo < o->lo ? u.lo : o->lo, u.hi > o->hi ? u.hi : o->hi };
+		if (u.lo < u.hi)
+			tdx_mem_zero(m, u.lo, u.hi - u.lo);
+	}
+	if (m->gen == m->reset_gen)
+		return 0;
+	m->reset_gen = ++m->gen;	/* states change back: a new generation too */
+	if (clear_state(m->sept2m, regions) < 0 || clear_state(m->sept4k, pages) < 0 ||
+	    clear_state(m->accept_ctr, regions * sizeof(uint16_t)) < 0 ||
+	    clear_state(m->shared_map, pages) < 0) {
+		snprintf(err, errlen, "madvise(SEPT state): %s", strerror(errno));
+		return -1;
+	}
+	/* Only where a window was opened since the last reset can it be
+	 * touchable now: take that away again, in whichever window mode. */
+	if (m->open_priv.hi > m->open_priv.lo)
+		tdx_window_update(m, TDX_WINDOW_PRIVATE, m->open_priv.lo,
+				  m->open_priv.hi - m->open_priv.lo, 0);
+	if (m->open_shared.hi > m->open_shared.lo)
+		tdx_window_update(m, TDX_WINDOW_SHARED, m->open_shared.lo,
+				  m->open_shared.hi - m->open_shared.lo, 0);
+	m->open_priv = m->open_shared = (struct tdx_mem_range){ 0, 0 };
+	return tdx_window_check(m, err, errlen);
 }
 
 int tdx_td_page_state(const struct tdx_td *td, uint64_t gpa, struct tdx_page_state *st)

@@ -54,11 +54,29 @@ struct tdx_mem {
 	void *ops_ctx;
 	_Atomic int win_errno;	/* a window update failed (errno): the TD cannot go on */
 	const char *win_call;	/* which call failed ("mprotect", "UFFDIO_CONTINUE") */
+	/* Generation: incremented by every change of a SEPT or shared state
+	 * and of an L2 alias, so that a cache of what L2 VMs may do with a
+	 * page (the L2 engine's) knows when to look again; tdx_mem_reset has
+	 * nothing to do while it equals reset_gen. host_out: a host-view
+	 * pointer was ever handed out (whoever holds it may write any page at
+	 * any time). */
+	uint64_t gen, reset_gen;
+	int host_out;
+	/* Byte ranges of each window made touchable since then (lo >= hi:
+	 * none): what tdx_mem_reset takes access away from again. */
+	struct tdx_mem_range { uint64_t lo, hi; } open_priv, open_shared;
 };
 
 int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 		 enum tdx_sept_policy policy, char *err, size_t errlen);
 void tdx_mem_fini(struct tdx_mem *m);
+/* Back to tdx_mem_init's state in the same mappings: contents zero, every
+ * SEPT entry and shared flag initial, neither window touchable. Touches
+ * only what changed. 0, or -1 with a reason. */
+int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen);
+/* tdx_td_gpa_ptr for the module itself, which writes only pages it has
+ * checked are PRESENT: it does not count as a host pointer handed out. */
+void *tdx_mem_gpa_ptr(struct tdx_td *td, uint64_t gpa, uint64_t len);
 /* Switch the windows to `mode` (re-applying every page's access); 0 or -1. */
 int tdx_mem_set_mode(struct tdx_mem *m, enum tdx_window_mode mode, char *err, size_t errlen);
 
@@ -104,7 +122,8 @@ void tdx_mem_split(struct tdx_mem *m, uint64_t region, enum tdx_sept_state s);
 int tdx_mem_is_shared(const struct tdx_mem *m, uint64_t page);
 /* The shared EPT: page `page` mapped shared (1) or not, window kept in step. */
 void tdx_mem_set_shared(struct tdx_mem *m, uint64_t page, int shared);
-/* Zero [off, off+len) of TD memory (hole punch, memset fallback). */
+/* Zero [off, off+len) of TD memory (hole punch, memset fallback); nothing
+ * to do where the memory cannot have been written since it was zero. */
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len);
 
 /* SEPT entry locks (see above). try* return 1 when taken. */

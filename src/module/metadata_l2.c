@@ -200,24 +200,28 @@ void tdx_l2_vmcs_set(struct tdx_l2_vm *s, uint32_t enc, uint64_t v)
 /* Initial state (docs/metadata-fields.md 2.1, 2.4): VMCS template, MSR
  * bitmaps all ones (TDH.VP.ADDCX fills the pages with 1s: intercept all),
  * L2_VAPIC_GPA = NULL_PA. Done on first use so that td.c stays unaware. */
+__attribute__((noinline, cold)) static void l2_vcpu_init(struct tdx_l2_vcpu *l2)
+{
+	for (unsigned i = 0; i < TDX_L2_MAX_VMS; i++) {
+		struct tdx_l2_vm *s = &l2->vm[i];
+		memset(s, 0, sizeof(*s));
+		for (size_t k = 0; k < NR_L2_VMCS; k++)
+			for (unsigned e = 0; e < l2_vmcs[k].n; e++)
+				tdx_l2_vmcs_set(s, l2_vmcs[k].enc + 2 * e, l2_vmcs[k].init);
+		memset(s->msr_bitmap, 0xFF, sizeof(s->msr_bitmap));
+		s->vapic_gpa = TDX_NULL_PA;
+		s->guest_state_gpa = TDX_NULL_PA;
+	}
+	l2->init = 1;
+}
+
+/* Called on every VMCS access of the engine: the first-use set-up stays
+ * out of line so that this is a test and an address. */
 struct tdx_l2_vm *tdx_l2_vm(struct tdx_vcpu *v, unsigned vm)
 {
-	struct tdx_l2_vcpu *l2 = &v->l2;
-
-	if (!l2->init) {
-		for (unsigned i = 0; i < TDX_L2_MAX_VMS; i++) {
-			struct tdx_l2_vm *s = &l2->vm[i];
-			memset(s, 0, sizeof(*s));
-			for (size_t k = 0; k < NR_L2_VMCS; k++)
-				for (unsigned e = 0; e < l2_vmcs[k].n; e++)
-					tdx_l2_vmcs_set(s, l2_vmcs[k].enc + 2 * e, l2_vmcs[k].init);
-			memset(s->msr_bitmap, 0xFF, sizeof(s->msr_bitmap));
-			s->vapic_gpa = TDX_NULL_PA;
-			s->guest_state_gpa = TDX_NULL_PA;
-		}
-		l2->init = 1;
-	}
-	return &l2->vm[vm - 1];
+	if (!v->l2.init)
+		l2_vcpu_init(&v->l2);
+	return &v->l2.vm[vm - 1];
 }
 
 /* ---- VMCS_n ---------------------------------------------------------- */

@@ -1,5 +1,6 @@
-/* td.c: creating and destroying a TD from a configuration. */
+/* td.c: creating, resetting and destroying a TD from a configuration. */
 #include <cpuid.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,32 @@ static int config_check(const struct tdx_td_config *cfg, char *err, size_t errle
 	return 0;
 }
 
+/* The TD-scope fields that change after tdx_td_create, as it sets them. */
+static void td_init(struct tdx_td *td)
+{
+	td->td_ctls = 0;
+	/* TD_CTLS.PENDING_VE_DISABLE starts as ATTRIBUTES.SEPT_VE_DISABLE (4.1). */
+	if (td->cfg.attributes & TDX_ATTR_SEPT_VE_DISABLE)
+		td->td_ctls |= TDX_TD_CTLS_PENDING_VE_DISABLE;
+	td->notify_enables = 0;
+	atomic_store(&td->dead, 0);
+	atomic_store(&td->dying, 0);
+	atomic_store(&td->ended, 0);
+	td->end_status = 0;
+	td->dead_reason[0] = 0;
+}
+
+/* A VCPU as created; v is all zeros but maybe its L2 state (reset). */
+static void vcpu_init(struct tdx_td *td, unsigned i)
+{
+	struct tdx_vcpu *v = &td->vcpus[i];
+
+	v->index = i;
+	/* ~0 = disabled for existing VMs, 0 for absent ones (docs/metadata-fields.md). */
+	for (unsigned vm = 0; vm <= TDX_MAX_L2_VMS; vm++)
+		v->tsc_deadline[vm] = vm <= td->cfg.num_l2_vms ? ~0ull : 0;
+}
+
 struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t errlen)
 {
 	char dummy[1];
@@ -162,21 +189,15 @@ struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t 
 	else
 		td->cfg.config_flags &= ~TDX_CONFIG_FLAGS_GPAW;
 	td->shared_bit = 1ull << (cfg->gpaw - 1);
-	/* TD_CTLS.PENDING_VE_DISABLE starts as ATTRIBUTES.SEPT_VE_DISABLE (4.1). */
-	if (cfg->attributes & TDX_ATTR_SEPT_VE_DISABLE)
-		td->td_ctls |= TDX_TD_CTLS_PENDING_VE_DISABLE;
+	td_init(td);
 	td->vcpus = calloc(cfg->num_vcpus, sizeof(*td->vcpus));
 	if (!td->vcpus) {
 		snprintf(err, errlen, "out of memory");
 		free(td);
 		return NULL;
 	}
-	for (unsigned i = 0; i < cfg->num_vcpus; i++) {
-		td->vcpus[i].index = i;
-		/* ~0 = disabled for existing VMs, 0 for absent ones (docs/metadata-fields.md). */
-		for (unsigned vm = 0; vm <= TDX_MAX_L2_VMS; vm++)
-			td->vcpus[i].tsc_deadline[vm] = vm <= cfg->num_l2_vms ? ~0ull : 0;
-	}
+	for (unsigned i = 0; i < cfg->num_vcpus; i++)
+		vcpu_init(td, i);
 	tdx_l2_msr_bitmap_init(td);	/* TDCS.MSR_BITMAPS from the TD's configuration */
 	if (tdx_mem_init(&td->mem, cfg->mem_size, td->shared_bit, cfg->sept_policy, err, errlen)) {
 		free(td->vcpus);
@@ -190,6 +211,37 @@ struct tdx_td *tdx_td_create(const struct tdx_td_config *cfg, char *err, size_t 
 		return NULL;
 	}
 	return td;
+}
+
+int tdx_td_reset(struct tdx_td *td, char *err, size_t errlen)
+{
+	char dummy[1];
+	if (!err) {
+		err = dummy;
+		errlen = sizeof(dummy);
+	}
+	tdx_l2_alias_reset(td);	/* first: it may start a new memory generation */
+	if (tdx_mem_reset(&td->mem, err, errlen))
+		return -1;
+	td_init(td);
+	/* RTMRs back to zeros (9.3); the MAC key, CPUSVN and TD_UUID stay, and
+	 * TDCS.MSR_BITMAPS, which only the configuration sets. */
+	memset(td->mr.rtmr, 0, sizeof(td->mr.rtmr));
+	td->mr.rtmr_lock = 0;
+	for (unsigned i = 0; i < td->cfg.num_vcpus; i++) {
+		struct tdx_vcpu *v = &td->vcpus[i];
+		/* The L2 VM stores (36 KiB) are still zero until first used. */
+		if (v->l2.init) {
+			memset(v, 0, sizeof(*v));
+		} else {
+			memset(v, 0, offsetof(struct tdx_vcpu, l2.vm));
+			memset(&v->l2.l1_rvi, 0, sizeof(*v) - offsetof(struct tdx_vcpu, l2.l1_rvi));
+		}
+		vcpu_init(td, i);
+	}
+	if (td->l2.engine && td->l2.engine->reset)
+		td->l2.engine->reset(td->l2.engine_ctx);
+	return 0;
 }
 
 void tdx_td_destroy(struct tdx_td *td)

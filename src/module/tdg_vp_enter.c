@@ -71,7 +71,7 @@ uint64_t tdg_vp_enter(struct tdx_call *c)
 	struct tdx_l2_run run;
 	struct tdx_l2_enter_guest_state g;
 	memset(&g, 0, sizeof(g));
-	memcpy(&g, tdx_td_gpa_ptr(td, gpa, GUEST_STATE_BYTES), GUEST_STATE_BYTES);
+	memcpy(&g, tdx_mem_gpa_ptr(td, gpa, GUEST_STATE_BYTES), GUEST_STATE_BYTES);
 	tdx_l2_run_init(c, &run, vm);
 	run.invd = invd;
 	memcpy(run.gpr, g.gpr, sizeof(run.gpr));
