@@ -79,8 +79,25 @@ int iso_find_gadget(struct iso *s, char *err, size_t len)
 	return snprintf(err, len, "no syscall instruction in the program's vDSO"), -1;
 }
 
+static long inject_once(struct iso *s, pid_t tid, long nr, long a1, long a2, long a3, long a4,
+			long a5, long a6);
+
+/* A signal can interrupt an injected call with EINTR (madvise on a
+ * userfaultfd range does); a call that failed so did nothing: repeat it. */
 long iso_syscall(struct iso *s, pid_t tid, long nr, long a1, long a2, long a3, long a4,
 		 long a5, long a6)
+{
+	long rc;
+	int tries = 0;
+
+	do
+		rc = inject_once(s, tid, nr, a1, a2, a3, a4, a5, a6);
+	while (rc == -EINTR && ++tries < 64);
+	return rc;
+}
+
+static long inject_once(struct iso *s, pid_t tid, long nr, long a1, long a2, long a3, long a4,
+			long a5, long a6)
 {
 	struct user_regs_struct saved, r;
 	int st;
