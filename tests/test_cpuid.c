@@ -193,5 +193,5 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_double_ve_is_df, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_such_vcpu, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -221,5 +221,5 @@ int main(void)
 		cmocka_unit_test(test_map_gpa),
 		cmocka_unit_test(test_fatal_event_and_in_kernel),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -223,5 +223,5 @@ int main(void)
 		cmocka_unit_test(test_from_plain_values),
 		cmocka_unit_test(test_probe_matches_vendor),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -187,5 +187,5 @@ int main(void)
 		cmocka_unit_test_teardown(test_concurrent_accepts_busy_4k, teardown),
 		cmocka_unit_test_teardown(test_concurrent_accepts_busy_2m, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -333,5 +333,5 @@ int main(void)
 		cmocka_unit_test(test_servtd_slot),
 		cmocka_unit_test(test_servtd_cross_td_trap),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

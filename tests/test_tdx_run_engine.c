@@ -1,8 +1,10 @@
 /* test_tdx_run_engine.c: the trap engine as a TD program meets it under
  * tdx-run: threads as VCPUs, TDCALL from signal handlers and with the
  * malloc lock held, SIGTERM, fragmented page states at scale, the host's
- * interrupt, CPUID (where the CPU can fault it), programs the preload
- * engine cannot enter, gdb, and the pointer-for-a-GPA hint. */
+ * interrupt, programs the preload engine cannot enter, gdb, and the
+ * pointer-for-a-GPA hint. CPUID and the malloc lock have programs of their
+ * own (test_tdx_run_cpuid.c, test_tdx_run_malloc.c): where they skip (no
+ * CPUID faulting, a sanitizer's allocator) this one still counts. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -21,24 +23,6 @@
 /* A run that must end by itself within `limit` ms (a hang fails). */
 #define RUN_LIMIT(r, limit, ...) \
 	tu_run_timed((const char *const[]){ __VA_ARGS__, NULL }, NULL, 0, 0, (limit), r)
-
-static int cpu_has_flag(const char *flag)
-{
-	FILE *f = fopen("/proc/cpuinfo", "r");
-	char line[4096];
-	int found = 0;
-
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "flags", 5))
-			continue;
-		for (char *t = strtok(strchr(line, ':') + 1, " \n"); t && !found; t = strtok(NULL, " \n"))
-			found = !strcmp(t, flag);
-		break;
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
 
 /* ---- threads are VCPUs ----------------------------------------------------- */
 
@@ -100,24 +84,6 @@ static void test_tdcall_in_signal_handler_through_exit(void **state)
 		assert_int_equal(sscanf(r.out, "extends %d", &n), 1);
 		assert_true(n > 10);
 	}
-	tu_proc_free(&r);
-}
-
-static void test_tdcall_under_malloc_lock(void **state)
-{
-	struct tu_proc r = { 0 };
-
-	RUN_LIMIT(&r, 30000, TDX_RUN_PATH, "--", GUEST("signals"), "malloc-lock");
-	if (WIFEXITED(r.status) && WEXITSTATUS(r.status) == 77) {
-		tu_proc_free(&r);
-		skip();	/* a sanitizer build: its allocator cannot be replaced */
-	}
-	tu_expect(&r, 0, r.out, "tdcalls done under the malloc lock\n");
-	/* The trace, stats and leak-check paths format lines in the handler too. */
-	RUN_LIMIT(&r, 30000, TDX_RUN_PATH, "--trace", "--stats", "--leak-check", "--",
-		  GUEST("signals"), "malloc-lock");
-	tu_expect(&r, 0, r.out, "tdcalls done under the malloc lock\n");
-	tu_expect_has(&r, r.err, "TDG.MR.VERIFYREPORT(");
 	tu_proc_free(&r);
 }
 
@@ -221,36 +187,6 @@ static void test_notify_interrupt_per_quote(void **state)
 	tu_expect(&r, 0, r.out, "quotes 3 irqs 3 vector 0x40 on-main 1\n");
 	RUN_LIMIT(&r, 60000, TDX_RUN_PATH, "--trace", "--", GUEST("irq"), "1");
 	tu_expect(&r, 0, r.err, "] interrupt vector 64 from the host: delivered to the program's handler");
-	tu_proc_free(&r);
-}
-
-/* ---- CPUID --------------------------------------------------------------------- */
-
-static void test_cpuid(void **state)
-{
-	struct tu_proc r = { 0 };
-
-	if (!cpu_has_flag("cpuid_fault")) {
-		/* CPUID runs natively; the trace says so, once. */
-		RUN(&r, TDX_RUN_PATH, "--trace", "--", GUEST("info"));
-		tu_expect(&r, 0, r.err, "tdx-run: CPUID runs natively: this CPU has no CPUID faulting");
-		assert_int_equal(tu_count_lines_with(r.err, "CPUID runs natively"), 1);
-		tu_proc_free(&r);
-		skip();	/* the rest needs CPUID faulting (cpuid_fault in /proc/cpuinfo) */
-	}
-	/* MOD cpuid_configurations.c: leaf 0x21 is fixed to "IntelTDX    ";
-	 * td_cpuid.c: CPUID(1).EBX[31:24] is the VCPU index. */
-	RUN(&r, TDX_RUN_PATH, "--", GUEST("cpuid"), "tdx");
-	tu_expect(&r, 0, r.out, "leaf21 eax=0x0 ebx=0x65746e49 ecx=0x20202020 edx=0x5844546c "
-				"sig=\"IntelTDX    \"\n");
-	tu_expect_has(&r, r.out, "apic-id 0 hypervisor 1\n");
-	/* 0x40000000 is never answered by the module: a #VE, which the default
-	 * handler turns into TDVMCALL<CPUID>: the host's signature. */
-	RUN(&r, TDX_RUN_PATH, "--", GUEST("cpuid"), "ve");
-	tu_expect(&r, 0, r.out, "sig=\"tdxkit-model\"\n");
-	/* TDG.VP.CPUIDVE.SET: a #VE for every CPUID at CPL 0 (exit reason 10). */
-	RUN(&r, TDX_RUN_PATH, "--", GUEST("cpuid"), "cpuidve");
-	tu_expect(&r, 0, r.out, "ve-count 1 reason 10\n");
 	tu_proc_free(&r);
 }
 
@@ -387,12 +323,10 @@ int main(void)
 		cmocka_unit_test(test_ve_from_four_threads),
 		cmocka_unit_test(test_one_thread_too_many),
 		cmocka_unit_test(test_tdcall_in_signal_handler_through_exit),
-		cmocka_unit_test(test_tdcall_under_malloc_lock),
 		cmocka_unit_test(test_sigterm_ends_a_looping_td),
 		cmocka_unit_test(test_interleaved_accept_1g),
 		cmocka_unit_test(test_windows_option),
 		cmocka_unit_test(test_notify_interrupt_per_quote),
-		cmocka_unit_test(test_cpuid),
 		cmocka_unit_test(test_static_programs_isolated),
 		cmocka_unit_test(test_setuid_program_refused),
 		cmocka_unit_test(test_gdb),
@@ -400,5 +334,5 @@ int main(void)
 		cmocka_unit_test(test_forked_child_is_not_the_td),
 		cmocka_unit_test(test_host_sees_shared_pages_only),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return TU_RUN_GROUP(tests, NULL, NULL);
 }

@@ -26,6 +26,12 @@ int tu_run_group(const char *name, const struct CMUnitTest *tests, size_t n,
 #define TU_RUN_GROUP(tests, setup, teardown) \
 	tu_run_group(#tests, tests, sizeof(tests) / sizeof((tests)[0]), setup, teardown)
 
+/* cmocka's own runner exits 0 when cases skip: a test that used it would
+ * show a skip as a pass, so it does not compile here. */
+#undef cmocka_run_group_tests
+#define cmocka_run_group_tests(tests, setup, teardown) \
+	((int)sizeof(struct { int use_TU_RUN_GROUP_it_reports_skips_to_CTest : -1; }))
+
 /* skip() counted: the count is how tu_run_group tells a skip from a pass. */
 void tu_skip(const char *file, int line);
 #undef skip
