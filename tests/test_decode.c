@@ -74,6 +74,19 @@ static void test_small_tables(void **state)
 	assert_null(tdx_exit_reason_name(38));
 	assert_null(tdx_exit_reason_name(78));
 
+	/* SDM vol. 3A table 6-1: 9 and 15 are reserved, 22-31 too. */
+	ASSERT_STR(tdx_vector_name(0), "#DE");
+	ASSERT_STR(tdx_vector_name(6), "#UD");
+	ASSERT_STR(tdx_vector_name(8), "#DF");
+	ASSERT_STR(tdx_vector_name(13), "#GP");
+	ASSERT_STR(tdx_vector_name(14), "#PF");
+	ASSERT_STR(tdx_vector_name(20), "#VE");
+	ASSERT_STR(tdx_vector_name(21), "#CP");
+	assert_null(tdx_vector_name(9));
+	assert_null(tdx_vector_name(15));
+	assert_null(tdx_vector_name(22));
+	assert_null(tdx_vector_name(0x30));
+
 	ASSERT_STR(tdx_tdvmcall_name(TDVMCALL_MAP_GPA), "MapGPA");
 	ASSERT_STR(tdx_tdvmcall_name(TDVMCALL_CPUID), "Instruction.CPUID");
 	ASSERT_STR(tdx_tdvmcall_name(TDVMCALL_MMIO), "#VE.RequestMMIO");
@@ -290,7 +303,7 @@ static char *repeat_hex(unsigned byte, unsigned n)
 static void test_report_print(void **state)
 {
 	struct tdx_report r;
-	char line[256];
+	char line[512];
 	int rc;
 
 	make_report(&r);
@@ -476,7 +489,7 @@ static void test_tool_report(void **state)
 	ASSERT_STR(r.err, "");
 	assert_non_null(strstr(r.out, "TYPE 0x81 (TDX), SUBTYPE 0, VERSION 1 (SERVTD_HASH valid)"));
 	assert_non_null(strstr(r.out, "DEBUG SEPT_VE_DISABLE unknown bits 0x10000000000"));
-	char want[200];
+	char want[512];
 	snprintf(want, sizeof(want), "[ 816] RTMR[2]            %s\n", repeat_hex(0x22, 48));
 	assert_non_null(strstr(r.out, want));
 

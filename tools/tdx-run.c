@@ -194,7 +194,44 @@ static int readable(const char *path)
 	return path && *path && access(path, R_OK) == 0;
 }
 
-/* Where the preload library is; a static buffer for the ../lib case. */
+/* A file installed with this tool: `rel` from tdx-run's own directory
+ * (bindir/../libdir, ../datadir; in the build tree the paths CMake gave),
+ * else the build-tree or install path; NULL if none is readable. */
+static const char *find_beside(const char *rel, const char *build, const char *install,
+			       char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+	if (n > 0) {
+		buf[n] = 0;
+		char *slash = strrchr(buf, '/');
+		if (slash && (size_t)(slash - buf) + 1 + strlen(rel) < len) {
+			slash[1] = 0;
+			strcat(buf, rel);
+			if (readable(buf))
+				return buf;
+		}
+	}
+	if (readable(build))
+		return build;
+	if (readable(install))
+		return install;
+	return NULL;
+}
+
+#ifndef TDXKIT_PRELOAD_BUILD_PATH
+#define TDXKIT_PRELOAD_BUILD_PATH NULL
+#endif
+#ifndef TDXKIT_PRELOAD_INSTALL_PATH
+#define TDXKIT_PRELOAD_INSTALL_PATH NULL
+#endif
+#ifndef TDXKIT_GDB_SCRIPT_BUILD_PATH
+#define TDXKIT_GDB_SCRIPT_BUILD_PATH NULL
+#endif
+#ifndef TDXKIT_GDB_SCRIPT_INSTALL_PATH
+#define TDXKIT_GDB_SCRIPT_INSTALL_PATH NULL
+#endif
+
+/* Where the preload library is: $TDXKIT_PRELOAD, or beside this tool. */
 static const char *find_preload(void)
 {
 	static char buf[PATH_MAX];
@@ -205,28 +242,8 @@ static const char *find_preload(void)
 			die(EXIT_TOOL, "TDXKIT_PRELOAD=%s: %s", env, strerror(errno));
 		return env;
 	}
-	/* Installed: the library installed with this tool, wherever the
-	 * prefix went (bindir/../libdir); in the build tree: the built one. */
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		char *slash = strrchr(buf, '/');
-		size_t rel = strlen("/" TDXKIT_PRELOAD_REL_PATH);
-		if (slash && (size_t)(slash - buf) + rel < sizeof(buf)) {
-			memcpy(slash, "/" TDXKIT_PRELOAD_REL_PATH, rel + 1);
-			if (readable(buf))
-				return buf;
-		}
-	}
-#ifdef TDXKIT_PRELOAD_BUILD_PATH
-	if (readable(TDXKIT_PRELOAD_BUILD_PATH))
-		return TDXKIT_PRELOAD_BUILD_PATH;
-#endif
-#ifdef TDXKIT_PRELOAD_INSTALL_PATH
-	if (readable(TDXKIT_PRELOAD_INSTALL_PATH))
-		return TDXKIT_PRELOAD_INSTALL_PATH;
-#endif
-	return NULL;
+	return find_beside(TDXKIT_PRELOAD_REL_PATH, TDXKIT_PRELOAD_BUILD_PATH,
+			   TDXKIT_PRELOAD_INSTALL_PATH, buf, sizeof(buf));
 }
 
 /* The file execvp would run for `prog`, in buf; NULL if there is none. */
@@ -337,27 +354,8 @@ static const char *find_gdb_script(void)
 {
 	static char buf[PATH_MAX];
 
-	/* Installed: the script installed with this tool (bindir/../datadir). */
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-	if (n > 0) {
-		buf[n] = 0;
-		char *slash = strrchr(buf, '/');
-		size_t rel = strlen("/" TDXKIT_GDB_SCRIPT_REL_PATH);
-		if (slash && (size_t)(slash - buf) + rel < sizeof(buf)) {
-			memcpy(slash, "/" TDXKIT_GDB_SCRIPT_REL_PATH, rel + 1);
-			if (readable(buf))
-				return buf;
-		}
-	}
-#ifdef TDXKIT_GDB_SCRIPT_BUILD_PATH
-	if (readable(TDXKIT_GDB_SCRIPT_BUILD_PATH))
-		return TDXKIT_GDB_SCRIPT_BUILD_PATH;
-#endif
-#ifdef TDXKIT_GDB_SCRIPT_INSTALL_PATH
-	if (readable(TDXKIT_GDB_SCRIPT_INSTALL_PATH))
-		return TDXKIT_GDB_SCRIPT_INSTALL_PATH;
-#endif
-	return NULL;
+	return find_beside(TDXKIT_GDB_SCRIPT_REL_PATH, TDXKIT_GDB_SCRIPT_BUILD_PATH,
+			   TDXKIT_GDB_SCRIPT_INSTALL_PATH, buf, sizeof(buf));
 }
 
 /* --gdb: gdb runs the program with the preload library in the program's

@@ -21,6 +21,7 @@ TDXKIT_API const char *tdx_exit_reason_name(uint32_t reason);	/* basic reason: "
 TDXKIT_API const char *tdx_tdvmcall_name(uint64_t subfn);		/* R11 of a standard call: "MapGPA" */
 TDXKIT_API const char *tdx_tdvmcall_status_name(uint64_t r10);	/* "TDVMCALL_STATUS_RETRY" */
 TDXKIT_API const char *tdx_field_name(uint64_t field_id);		/* by context/class/code: "ATTRIBUTES" */
+TDXKIT_API const char *tdx_vector_name(unsigned vector);		/* x86 exception vector: "#GP" */
 
 /* "TDX_OPERAND_INVALID | RCX" / "TDX_PAGE_SIZE_MISMATCH | level 1" /
  * "unknown status 0x..."; returns the length as snprintf does. */

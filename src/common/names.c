@@ -149,6 +149,20 @@ const char *tdx_exit_reason_name(uint32_t reason)
 	return tdx_name_find(exit_reasons, TDX_NAMES_LEN(exit_reasons), reason);
 }
 
+/* Intel SDM vol. 3A, table 6-1: the architectural exception vectors
+ * (9 and 15 are reserved; 20 is #VE, 21 #CP). */
+static const struct tdx_name vectors[] = {
+	{ 0, "#DE" }, { 1, "#DB" }, { 2, "NMI" }, { 3, "#BP" }, { 4, "#OF" }, { 5, "#BR" },
+	{ 6, "#UD" }, { 7, "#NM" }, { 8, "#DF" }, { 10, "#TS" }, { 11, "#NP" }, { 12, "#SS" },
+	{ 13, "#GP" }, { 14, "#PF" }, { 16, "#MF" }, { 17, "#AC" }, { 18, "#MC" }, { 19, "#XM" },
+	{ 20, "#VE" }, { 21, "#CP" },
+};
+
+const char *tdx_vector_name(unsigned vector)
+{
+	return tdx_name_find(vectors, TDX_NAMES_LEN(vectors), vector);
+}
+
 const char *tdx_tdvmcall_name(uint64_t subfn)
 {
 	return tdx_name_find(tdvmcalls, TDX_NAMES_LEN(tdvmcalls), subfn);

@@ -59,15 +59,11 @@ __attribute__((noreturn)) static void die(uint64_t rax, const char *what, const 
 	abort();
 }
 
-static const char *vector_name(uint8_t v)
+/* The exception's mnemonic for the one-line reason. */
+static const char *vector_name(unsigned v)
 {
-	switch (v) {
-	case 6: return "#UD";
-	case 8: return "#DF";
-	case 13: return "#GP";
-	case 20: return "#VE";
-	default: return "exception";
-	}
+	const char *n = tdx_vector_name(v);
+	return n ? n : "exception";
 }
 
 void tdx_direct_tdcall(struct tdx_regs *regs)

@@ -79,16 +79,11 @@ _Noreturn void tdx_trap_die_dead(const char *what, uint64_t rip)
 	tdx_trap_exit(TDX_TRAP_EXIT_DEAD);
 }
 
+/* The exception's mnemonic for the one-line reason. */
 static const char *vector_name(unsigned v)
 {
-	switch (v) {
-	case 6: return "#UD";
-	case 8: return "#DF";
-	case 13: return "#GP";
-	case 14: return "#PF";
-	case 20: return "#VE";
-	default: return "exception";
-	}
+	const char *n = tdx_vector_name(v);
+	return n ? n : "exception";
 }
 
 static _Noreturn void die_inject(const struct tdx_inject *inj, const struct tdx_regs *r)

@@ -76,15 +76,11 @@ static int registration(struct iso *s, struct tdx_regs *r)
 	return 1;
 }
 
+/* The exception's mnemonic for the one-line reason. */
 static const char *vector_name(unsigned v)
 {
-	switch (v) {
-	case 6: return "#UD";
-	case 8: return "#DF";
-	case 13: return "#GP";
-	case 20: return "#VE";
-	default: return "exception";
-	}
+	const char *n = tdx_vector_name(v);
+	return n ? n : "exception";
 }
 
 /* The TD died or the host ended it: the line the preload engine prints. */
