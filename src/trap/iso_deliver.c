@@ -27,20 +27,14 @@
 
 static void frame_from(const struct user_regs_struct *u, struct tdx_ve_frame *f)
 {
-	f->rax = u->rax; f->rcx = u->rcx; f->rdx = u->rdx; f->rbx = u->rbx;
-	f->rsp = u->rsp; f->rbp = u->rbp; f->rsi = u->rsi; f->rdi = u->rdi;
-	f->r8 = u->r8; f->r9 = u->r9; f->r10 = u->r10; f->r11 = u->r11;
-	f->r12 = u->r12; f->r13 = u->r13; f->r14 = u->r14; f->r15 = u->r15;
+	iso_gprs_in(u, f->gpr);
 	f->rip = u->rip;
 	f->rflags = u->eflags;
 }
 
 static void frame_to(const struct tdx_ve_frame *f, struct user_regs_struct *u)
 {
-	u->rax = f->rax; u->rcx = f->rcx; u->rdx = f->rdx; u->rbx = f->rbx;
-	u->rsp = f->rsp; u->rbp = f->rbp; u->rsi = f->rsi; u->rdi = f->rdi;
-	u->r8 = f->r8; u->r9 = f->r9; u->r10 = f->r10; u->r11 = f->r11;
-	u->r12 = f->r12; u->r13 = f->r13; u->r14 = f->r14; u->r15 = f->r15;
+	iso_gprs_out(f->gpr, u);
 	u->rip = f->rip;
 	u->eflags = (u->eflags & ~USER_FLAGS) | (f->rflags & USER_FLAGS);
 }

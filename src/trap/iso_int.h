@@ -66,6 +66,9 @@ long iso_syscall(struct iso *s, pid_t tid, long nr, long a1, long a2, long a3, l
 /* The child's memory. 0 or -1. */
 int iso_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 size_t iso_read_some(pid_t pid, uint64_t addr, void *buf, size_t len);	/* bytes read */
+/* A tracee's GPRs to and from enum tdx_gpr order (iso_trap.c). */
+void iso_gprs_in(const struct user_regs_struct *u, uint64_t gpr[16]);
+void iso_gprs_out(const uint64_t gpr[16], struct user_regs_struct *u);
 int iso_write(pid_t pid, uint64_t addr, const void *buf, size_t len);
 /* Find the syscall instruction in the child's vDSO (at the exec stop). */
 int iso_find_gadget(struct iso *s, char *err, size_t len);

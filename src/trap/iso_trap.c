@@ -7,6 +7,7 @@
  * module's CPUID exit. Everything else is the program's own fault. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -16,23 +17,38 @@
 #include "tdxkit/names.h"
 #include "iso_int.h"
 
+/* Where struct user_regs_struct keeps each GPR, in enum tdx_gpr order
+ * (the order of tdx_regs.gpr and tdx_ve_frame.gpr). */
+#define U(reg) offsetof(struct user_regs_struct, reg)
+static const size_t user_gpr[16] = {
+	U(rax), U(rcx), U(rdx), U(rbx), U(rsp), U(rbp), U(rsi), U(rdi),
+	U(r8), U(r9), U(r10), U(r11), U(r12), U(r13), U(r14), U(r15),
+};
+#undef U
+
+void iso_gprs_in(const struct user_regs_struct *u, uint64_t gpr[16])
+{
+	for (unsigned i = 0; i < 16; i++)
+		memcpy(&gpr[i], (const char *)u + user_gpr[i], sizeof(gpr[i]));
+}
+
+void iso_gprs_out(const uint64_t gpr[16], struct user_regs_struct *u)
+{
+	for (unsigned i = 0; i < 16; i++)
+		memcpy((char *)u + user_gpr[i], &gpr[i], sizeof(gpr[i]));
+}
+
 static void regs_in(const struct user_regs_struct *u, struct tdx_regs *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->rax = u->rax; r->rcx = u->rcx; r->rdx = u->rdx; r->rbx = u->rbx;
-	r->rsp = u->rsp; r->rbp = u->rbp; r->rsi = u->rsi; r->rdi = u->rdi;
-	r->r8 = u->r8; r->r9 = u->r9; r->r10 = u->r10; r->r11 = u->r11;
-	r->r12 = u->r12; r->r13 = u->r13; r->r14 = u->r14; r->r15 = u->r15;
+	iso_gprs_in(u, r->gpr);
 	r->rip = u->rip;
 	r->rflags = u->eflags;
 }
 
 static void regs_out(const struct tdx_regs *r, struct user_regs_struct *u)
 {
-	u->rax = r->rax; u->rcx = r->rcx; u->rdx = r->rdx; u->rbx = r->rbx;
-	u->rsp = r->rsp; u->rbp = r->rbp; u->rsi = r->rsi; u->rdi = r->rdi;
-	u->r8 = r->r8; u->r9 = r->r9; u->r10 = r->r10; u->r11 = r->r11;
-	u->r12 = r->r12; u->r13 = r->r13; u->r14 = r->r14; u->r15 = r->r15;
+	iso_gprs_out(r->gpr, u);
 	u->rip = r->rip;
 }
 
