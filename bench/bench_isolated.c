@@ -32,11 +32,11 @@ static double child(long n)
 	return (bench_now_ns() - t0) / (double)n;
 }
 
-/* Runs argv with stdout into a pipe; returns the ns/op it printed. */
-static double run_tool(char *const argv[])
+/* Starts argv with its stdout into a pipe (*fd the read end), stopped
+ * first if `stopped` (for a tracer to seize); the pid, or -1. */
+static pid_t start(char *const argv[], int stopped, int *fd)
 {
 	int p[2];
-	double ns = -1;
 
 	if (pipe(p))
 		return -1;
@@ -44,36 +44,51 @@ static double run_tool(char *const argv[])
 	if (pid == 0) {
 		dup2(p[1], 1);
 		close(p[0]);
+		if (stopped)
+			raise(SIGSTOP);
 		execv(argv[0], argv);
 		_exit(127);
 	}
 	close(p[1]);
-	FILE *f = fdopen(p[0], "r");
+	*fd = p[0];
+	return pid;
+}
+
+/* The ns/op the program printed on fd (closed), or -1. */
+static double read_ns(int fd)
+{
+	double ns = -1;
+	FILE *f = fdopen(fd, "r");
+
 	if (f && fscanf(f, "%lf", &ns) != 1)
 		ns = -1;
 	if (f)
 		fclose(f);
+	return ns;
+}
+
+/* tdx-run, timing the child. */
+static double run_tool(char *const argv[])
+{
+	int fd;
+	pid_t pid = start(argv, 0, &fd);
+
+	if (pid < 0)
+		return -1;
+	double ns = read_ns(fd);
 	waitpid(pid, NULL, 0);
 	return ns;
 }
 
-/* The bare tracer: the child stops at each TDCALL's fault; step it over. */
-static double run_bare(const char *self)
+/* The bare tracer: the child stops at each TDCALL's fault (SIGILL on AMD,
+ * SIGSEGV on Intel); step it over. */
+static double run_bare(char *const argv[])
 {
-	int p[2], st;
-	double ns = -1;
+	int fd, st;
+	pid_t pid = start(argv, 1, &fd);
 
-	if (pipe(p))
+	if (pid < 0)
 		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(p[1], 1);
-		close(p[0]);
-		raise(SIGSTOP);	/* wait to be seized */
-		execl(self, self, "child", "20000", (char *)NULL);
-		_exit(127);
-	}
-	close(p[1]);
 	waitpid(pid, &st, WUNTRACED);
 	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)PTRACE_O_EXITKILL))
 		return -1;
@@ -93,12 +108,7 @@ static double run_bare(const char *self)
 		}
 		ptrace(PTRACE_CONT, pid, NULL, (void *)(long)sig);
 	}
-	FILE *f = fdopen(p[0], "r");
-	if (f && fscanf(f, "%lf", &ns) != 1)
-		ns = -1;
-	if (f)
-		fclose(f);
-	return ns;
+	return read_ns(fd);
 }
 
 static double min(double a, double b)
@@ -117,8 +127,9 @@ int main(int argc, char **argv)
 	snprintf(n, sizeof(n), "%d", ITERS);
 	char *const iso_argv[] = { TDX_RUN_PATH, "--isolated", "--", argv[0], "child", n, NULL };
 	char *const pre_argv[] = { TDX_RUN_PATH, "--", argv[0], "child", n, NULL };
+	char *const bare_argv[] = { argv[0], "child", n, NULL };
 	for (int rep = 0; rep < REPS; rep++) {
-		bare = min(bare, run_bare(argv[0]));
+		bare = min(bare, run_bare(bare_argv));
 		iso = min(iso, run_tool(iso_argv));
 		pre = min(pre, run_tool(pre_argv));
 	}

@@ -103,11 +103,12 @@ uint64_t tdg_mem_page_accept(struct tdx_call *c)
 		/* No entry to lock: the walk finds nothing mapped. */
 		return violation(c, gpa, level, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
 	if (level == TDX_PAGE_2M) {
+		struct tdx_sept_hold h;
 		uint64_t st;
 		/* The 2 MiB entry, locked (MOD: before the non-leaf check). */
-		if (!tdx_sept_trywrite(m, region))
+		if (!tdx_sept_lock_entry(m, gpa, TDX_PAGE_2M, &h))
 			return tdx_status_opnd(TDX_OPERAND_BUSY, TDX_OPND_RCX);
-		switch (tdx_mem_region(m, region)) {
+		switch (h.kind) {
 		case TDX_REGION_SPLIT:
 			st = TDX_PAGE_SIZE_MISMATCH | TDX_PAGE_2M;
 			break;
@@ -121,7 +122,7 @@ uint64_t tdg_mem_page_accept(struct tdx_call *c)
 			st = violation(c, gpa, TDX_PAGE_2M, TDX_PAGE_2M, TDX_SEPT_FREE, 0);
 			break;
 		}
-		tdx_sept_unwrite(m, region);
+		tdx_sept_unlock_entry(m, &h);
 		return st;
 	}
 
