@@ -7,9 +7,11 @@
  * readable metadata element, walked as TDG.VM.RD / TDG.VP.RD chain it),
  * and by the window protections the kernel reports. */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -323,6 +325,85 @@ static void test_reset_window_writes_only(void **state)
 	tdx_td_destroy(td);
 }
 
+/* Two VCPUs accept alternate pages of one region at once and write each
+ * page they accept; after the reset every page accepted again reads zeros.
+ * The windows are kept elsewhere (tdx_td_set_window_ops, as the isolated
+ * engine keeps them in its child), so an accept makes no system call and
+ * the two VCPUs record the pages they open at the same moments: a record
+ * lost to the race would leave a written page unzeroed. */
+struct acceptor {
+	struct tdx_td *td;
+	unsigned vcpu;
+	uint8_t *mem;	/* the TD memory file, mapped as the child maps it */
+	pthread_barrier_t *start;	/* both begin at once */
+};
+
+#define RACE_PAGES 512u	/* one 2 MiB region, 4 KiB SEPT leaves */
+
+static int no_window_update(void *ctx, int w, uint64_t off, uint64_t len, int touchable)
+{
+	return 0;
+}
+
+static int no_window_map(void *ctx, int w, uint64_t off, uint64_t len)
+{
+	return 0;
+}
+
+static void *accept_alternate(void *arg)
+{
+	const struct acceptor *a = arg;
+
+	pthread_barrier_wait(a->start);
+	for (uint64_t p = a->vcpu; p < RACE_PAGES; p += 2) {
+		struct tdx_regs r = { .rax = TDG_MEM_PAGE_ACCEPT, .rcx = p * 0x1000, .rip = 0x1000 };
+		struct tdx_inject inj;
+		enum tdx_tdcall_outcome o = tdx_tdcall(a->td, a->vcpu, &r, &inj);
+		if (o != TDX_OUTCOME_DONE || r.rax != TDX_SUCCESS)
+			return (void *)"an accept failed";
+		a->mem[p * 0x1000 + a->vcpu] = 0xA5;	/* the guest writes its page */
+	}
+	return NULL;
+}
+
+static void test_reset_after_concurrent_accepts(void **state)
+{
+	static const struct tdx_window_ops ops = { no_window_update, no_window_map };
+	static const uint8_t zero[0x1000];
+	struct tdx_td_config cfg;
+
+	config(&cfg, 0, TDX_SEPT_POLICY_4K);
+	struct tdx_td *td = tu_td_new(&cfg);
+	ASSERT_EQ(tdx_td_set_window_ops(td, TDX_WINDOWS_FAULT, &ops, NULL), 0);
+	uint8_t *mem = mmap(NULL, MEM, PROT_READ | PROT_WRITE, MAP_SHARED, tdx_td_memory_fd(td), 0);
+	assert_true(mem != MAP_FAILED);
+	pthread_barrier_t start;
+	ASSERT_EQ(pthread_barrier_init(&start, NULL, 2), 0);
+	for (int round = 0; round < 200; round++) {
+		struct acceptor a[2] = { { td, 0, mem, &start }, { td, 1, mem, &start } };
+		pthread_t t[2];
+		void *why[2];
+
+		for (int i = 0; i < 2; i++)
+			ASSERT_EQ(pthread_create(&t[i], NULL, accept_alternate, &a[i]), 0);
+		for (int i = 0; i < 2; i++) {
+			ASSERT_EQ(pthread_join(t[i], &why[i]), 0);
+			if (why[i])
+				fail_msg("round %d, VCPU %d: %s", round, i, (const char *)why[i]);
+		}
+		assert_int_equal(tdx_td_reset(td, NULL, 0), 0);
+		tu_accept(td, 0, RACE_PAGES * 0x1000ull);
+		for (uint64_t p = 0; p < RACE_PAGES; p++)
+			if (memcmp(mem + p * 0x1000, zero, sizeof(zero)))
+				fail_msg("round %d: page %llu kept what a VCPU wrote before the reset", round,
+					 (unsigned long long)p);
+		assert_int_equal(tdx_td_reset(td, NULL, 0), 0);
+	}
+	pthread_barrier_destroy(&start);
+	munmap(mem, MEM);
+	tdx_td_destroy(td);
+}
+
 /* A report made before a reset still verifies after it: the MAC key is
  * kept (documented), while the RTMRs it named are gone. */
 static void test_reset_keeps_mac_key(void **state)
@@ -348,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_reset_l2_2m),
 		cmocka_unit_test(test_reset_fault_windows),
 		cmocka_unit_test(test_reset_window_writes_only),
+		cmocka_unit_test(test_reset_after_concurrent_accepts),
 		cmocka_unit_test(test_reset_keeps_mac_key),
 	};
 	return TU_RUN_GROUP(tests, NULL, NULL);

@@ -67,6 +67,14 @@ static uint64_t nr_regions(uint64_t size)
 	return (size + TDX_PAGE_SIZE_2M - 1) / TDX_PAGE_SIZE_2M;
 }
 
+static uint64_t opened_bytes(const struct tdx_mem *m)
+{
+	return (m->size / TDX_PAGE_SIZE_4K + 7) / 8;
+}
+
+/* lo above hi: either end can then move on its own, atomically. */
+#define NOTHING_OPEN ((struct tdx_mem_range){ UINT64_MAX, 0 })
+
 int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 		 enum tdx_sept_policy policy, char *err, size_t errlen)
 {
@@ -99,8 +107,10 @@ int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
 	m->shared_map = map_state(pages);
 	m->lock2m = map_state(regions * sizeof(uint32_t));
 	m->lock4k = map_state(pages);
+	m->opened_map = map_state(opened_bytes(m));
+	m->open_priv = m->open_shared = NOTHING_OPEN;
 	if (!m->host || !m->priv || !m->shared || !m->sept2m || !m->sept4k ||
-	    !m->accept_ctr || !m->shared_map || !m->lock2m || !m->lock4k) {
+	    !m->accept_ctr || !m->shared_map || !m->lock2m || !m->lock4k || !m->opened_map) {
 		snprintf(err, errlen, "cannot map 3 x 0x%llx bytes of TD memory: %s",
 			 (unsigned long long)size, strerror(errno));
 		goto fail;
@@ -125,6 +135,7 @@ void tdx_mem_fini(struct tdx_mem *m)
 	unmap(m->shared_map, pages);
 	unmap((void *)m->lock2m, regions * sizeof(uint32_t));
 	unmap((void *)m->lock4k, pages);
+	unmap(m->opened_map, opened_bytes(m));
 	if (m->fd >= 0)
 		close(m->fd);
 	memset(m, 0, sizeof(*m));
@@ -346,18 +357,40 @@ enum tdx_sept_state tdx_mem_state(const struct tdx_mem *m, uint64_t gpa,
 	}
 }
 
-/* Grow the range a window was made touchable in (for tdx_mem_reset). */
-static void opened(struct tdx_mem_range *r, uint64_t off, uint64_t len)
+/* A window of [off, off+len) is made touchable: grow the window's range
+ * and mark the pages. VCPUs do this for different pages at once, so both
+ * are atomic (a lost update would leave a page unzeroed). */
+static void opened(struct tdx_mem *m, struct tdx_mem_range *r, uint64_t off, uint64_t len)
 {
-	if (r->lo >= r->hi) {
-		r->lo = off;
-		r->hi = off + len;
-		return;
+	uint64_t end = off + len, v;
+
+	for (v = __atomic_load_n(&r->lo, __ATOMIC_RELAXED); off < v &&
+	     !__atomic_compare_exchange_n(&r->lo, &v, off, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED);)
+		;
+	for (v = __atomic_load_n(&r->hi, __ATOMIC_RELAXED); end > v &&
+	     !__atomic_compare_exchange_n(&r->hi, &v, end, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED);)
+		;
+	for (uint64_t p = off / TDX_PAGE_SIZE_4K; p < end / TDX_PAGE_SIZE_4K; p++) {
+		uint8_t bit = (uint8_t)(1u << (p & 7));
+		if (!(LOAD(&m->opened_map[p / 8]) & bit))
+			__atomic_fetch_or(&m->opened_map[p / 8], bit, __ATOMIC_RELAXED);
 	}
-	if (off < r->lo)
-		r->lo = off;
-	if (off + len > r->hi)
-		r->hi = off + len;
+}
+
+/* Was a window of any page in [off, off+len) made touchable since the
+ * last reset? */
+static int any_opened(const struct tdx_mem *m, uint64_t off, uint64_t len)
+{
+	for (uint64_t p = off / TDX_PAGE_SIZE_4K; p < (off + len) / TDX_PAGE_SIZE_4K; p++) {
+		if (!(p & 7) && p + 8 <= (off + len) / TDX_PAGE_SIZE_4K) {
+			if (LOAD(&m->opened_map[p / 8]))
+				return 1;
+			p += 7;
+		} else if (LOAD(&m->opened_map[p / 8]) >> (p & 7) & 1) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* The private window shows a page iff it is PRESENT (issue). */
@@ -368,7 +401,7 @@ static void window_priv(struct tdx_mem *m, uint64_t off, uint64_t len, int touch
 	if (len > m->size - off)
 		len = m->size - off;
 	if (touchable)
-		opened(&m->open_priv, off, len);
+		opened(m, &m->open_priv, off, len);
 	tdx_window_update(m, TDX_WINDOW_PRIVATE, off, len, touchable);
 }
 
@@ -426,13 +459,8 @@ void tdx_mem_set_shared(struct tdx_mem *m, uint64_t p, int shared)
 {
 	m->gen++;
 	if (shared)	/* the caller makes the shared window touchable */
-		opened(&m->open_shared, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K);
+		opened(m, &m->open_shared, p * TDX_PAGE_SIZE_4K, TDX_PAGE_SIZE_4K);
 	STORE(&m->shared_map[p], (uint8_t)!!shared);
-}
-
-static int overlaps(const struct tdx_mem_range *r, uint64_t off, uint64_t len)
-{
-	return r->lo < r->hi && off < r->hi && off + len > r->lo;
 }
 
 /* Can [off, off+len) hold anything but zeros? Memory is all zeros after
@@ -440,22 +468,28 @@ static int overlaps(const struct tdx_mem_range *r, uint64_t off, uint64_t len)
  * were writable, unless a host pointer is out. */
 static int maybe_written(const struct tdx_mem *m, uint64_t off, uint64_t len)
 {
-	return m->host_out || overlaps(&m->open_priv, off, len) || overlaps(&m->open_shared, off, len);
+	return m->host_out || any_opened(m, off, len);
 }
+
+/* Up to this much, zeroing asks mincore(2) once which pages the memfd
+ * holds and clears those in place: one cheap call, where a hole punch
+ * (below) would free and unmap pages that are touched again soon. */
+#define ZERO_IN_PLACE_MAX (16 * TDX_PAGE_SIZE_4K)
 
 void tdx_mem_zero(struct tdx_mem *m, uint64_t off, uint64_t len)
 {
 	if (!maybe_written(m, off, len))
 		return;		/* zeros already: no system call */
-	/* One 4 KiB page (a 4 KiB accept): a page the memfd does not hold is
-	 * a hole and reads as zeroes already; one it holds is cleared in
-	 * place. No hole punch: that takes the file's lock, which every VCPU
-	 * accepting at once would queue on. mincore(2) tells which, from the
-	 * page cache, without faulting the page in. */
-	unsigned char in_core;
-	if (len == TDX_PAGE_SIZE_4K && mincore(m->host + off, len, &in_core) == 0) {
-		if (in_core & 1)
-			memset(m->host + off, 0, len);
+	/* A few pages (a 4 KiB accept, a small reset): a page the memfd does
+	 * not hold is a hole and reads as zeroes already; one it holds is
+	 * cleared in place. No hole punch: that takes the file's lock, which
+	 * every VCPU accepting at once would queue on. mincore(2) tells which,
+	 * from the page cache, without faulting a page in. */
+	unsigned char in_core[ZERO_IN_PLACE_MAX / TDX_PAGE_SIZE_4K];
+	if (len <= ZERO_IN_PLACE_MAX && mincore(m->host + off, len, in_core) == 0) {
+		for (uint64_t o = 0; o < len; o += TDX_PAGE_SIZE_4K)
+			if (in_core[o / TDX_PAGE_SIZE_4K] & 1)
+				memset(m->host + off + o, 0, TDX_PAGE_SIZE_4K);
 		return;
 	}
 	/* Larger ranges: punching a hole frees the pages: the next touch
@@ -489,6 +523,11 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 {
 	uint64_t pages = m->size / TDX_PAGE_SIZE_4K, regions = nr_regions(m->size);
 	struct stat st;
+	/* Both windows' ranges at once (an empty range changes neither end). */
+	struct tdx_mem_range u = {
+		m->open_priv.lo < m->open_shared.lo ? m->open_priv.lo : m->open_shared.lo,
+		m->open_priv.hi > m->open_shared.hi ? m->open_priv.hi : m->open_shared.hi,
+	};
 
 	/* Contents: with a host pointer out, anything may have been written
 	 * (the memfd then holds blocks where it was); else only where a window
@@ -500,15 +539,19 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 		}
 		if (st.st_blocks)
 			tdx_mem_zero(m, 0, m->size);
-	} else {
-		struct tdx_mem_range u = m->open_priv;
-		const struct tdx_mem_range *o = &m->open_shared;
-		if (u.lo >= u.hi)
-			u = *o;
-		else if (o->lo < o->hi)
-			u = (struct tdx_mem_range){ u.lo < o->lo ? u.lo : o->lo, u.hi > o->hi ? u.hi : o->hi };
-		if (u.lo < u.hi)
-			tdx_mem_zero(m, u.lo, u.hi - u.lo);
+	} else if (u.lo < u.hi && u.hi - u.lo <= ZERO_IN_PLACE_MAX) {
+		/* A few pages (a fuzzer's input): only the opened ones, in place,
+		 * without asking the kernel which the memfd holds: a page it does
+		 * not costs a page fault, cheaper than the mincore(2). */
+		for (uint64_t o = u.lo; o < u.hi; o += TDX_PAGE_SIZE_4K)
+			if (any_opened(m, o, TDX_PAGE_SIZE_4K))
+				memset(m->host + o, 0, TDX_PAGE_SIZE_4K);
+	} else if (u.lo < u.hi) {
+		tdx_mem_zero(m, u.lo, u.hi - u.lo);
+	}
+	if (u.lo < u.hi) {	/* every set bit lies in u */
+		uint64_t b = u.lo / TDX_PAGE_SIZE_4K / 8;
+		memset(m->opened_map + b, 0, (u.hi / TDX_PAGE_SIZE_4K + 7) / 8 - b);
 	}
 	if (m->gen == m->reset_gen)
 		return 0;
@@ -527,7 +570,7 @@ int tdx_mem_reset(struct tdx_mem *m, char *err, size_t errlen)
 	if (m->open_shared.hi > m->open_shared.lo)
 		tdx_window_update(m, TDX_WINDOW_SHARED, m->open_shared.lo,
 				  m->open_shared.hi - m->open_shared.lo, 0);
-	m->open_priv = m->open_shared = (struct tdx_mem_range){ 0, 0 };
+	m->open_priv = m->open_shared = NOTHING_OPEN;
 	return tdx_window_check(m, err, errlen);
 }
 

@@ -63,8 +63,13 @@ struct tdx_mem {
 	uint64_t gen, reset_gen;
 	int host_out;
 	/* Byte ranges of each window made touchable since then (lo >= hi:
-	 * none): what tdx_mem_reset takes access away from again. */
+	 * none; both ends move atomically): what tdx_mem_reset takes access
+	 * away from again. opened_map: one bit per 4 KiB page, set when either
+	 * window of the page was made touchable since then: a page without it
+	 * still holds zeros (no host pointer out), and zeroing it needs no
+	 * system call. */
 	struct tdx_mem_range { uint64_t lo, hi; } open_priv, open_shared;
+	uint8_t *opened_map;
 };
 
 int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,

@@ -194,9 +194,13 @@ static void flip_shared(struct tdx_mem *m, uint64_t first, uint64_t n, uint8_t t
 		uint64_t j = i;
 
 		while (j < n && tdx_mem_is_shared(m, first + j) != to)
-			tdx_mem_set_shared(m, first + j++, to);
+			j++;
+		/* Zeroed before the flip, while the pages are what they were:
+		 * one never opened needs no zeroing (tdx_mem_zero). */
 		if (j > i)
 			tdx_mem_zero(m, (first + i) * TDX_PAGE_SIZE_4K, (j - i) * TDX_PAGE_SIZE_4K);
+		for (uint64_t k = i; k < j; k++)
+			tdx_mem_set_shared(m, first + k, to);
 		while (j < n && tdx_mem_is_shared(m, first + j) == to)
 			j++;
 		i = j;
