@@ -52,10 +52,19 @@ const struct tdx_md_field *tdx_md_lookup(const struct tdx_td *td, const struct t
 {
 	unsigned cls = TDX_FIELD_CLASS(id);
 	uint32_t code = TDX_FIELD_CODE(id);
+	size_t lo = 0, hi = mc->nrows;
 
-	for (size_t i = 0; i < mc->nrows; i++) {
+	/* Rows are in class order (tdx_md_table_check): the class's first row. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (TDX_FIELD_CLASS(mc->rows[mid].id) < cls)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < mc->nrows && TDX_FIELD_CLASS(mc->rows[i].id) == cls; i++) {
 		const struct tdx_md_field *f = &mc->rows[i];
-		if (TDX_FIELD_CLASS(f->id) != cls || !row_present(td, f))
+		if (!row_present(td, f))
 			continue;
 		if (f->flags & TDX_MD_WHOLE_CLASS) {
 			*elem = 0;
@@ -249,7 +258,8 @@ long tdx_md_table_check(const struct tdx_md_context *mc)
 			  (f->store == TDX_MD_FN && !f->get) ||
 			  (f->id & (TDX_FIELD_RSVD_MASK | SEQ_MASK)) ||
 			  (mem && (f->width == 0 || f->width > 8 ||
-				   (size_t)f->num * f->width > f->size));
+				   (size_t)f->num * f->width > f->size)) ||
+			  (i && TDX_FIELD_CLASS(f->id) < TDX_FIELD_CLASS(mc->rows[i - 1].id));
 		if (bad)
 			return (long)i;
 	}
