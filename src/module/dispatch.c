@@ -123,12 +123,15 @@ enum tdx_tdcall_outcome tdx_module_resume(struct tdx_td *td, unsigned vcpu,
 	 * back from the VMM, the rest keep the guest's values. */
 	uint32_t gprs = TDX_VMCALL_GPR_SELECT(v->vmcall_ctl);
 	uint32_t xmms = TDX_VMCALL_XMM_SELECT(v->vmcall_ctl);
-	for (unsigned i = TDX_GPR_RDX; i < TDX_NR_GPRS; i++)
-		if (gprs & (1u << i))
-			regs->gpr[i] = exit->vmm.gpr[i];
-	for (unsigned i = 0; i < 16; i++)
-		if (xmms & (1u << i))
-			memcpy(regs->xmm[i], exit->vmm.xmm[i], sizeof(regs->xmm[i]));
+	for (unsigned i = TDX_GPR_RDX; i < TDX_NR_GPRS; i++) {	/* no branch per register */
+		uint64_t sel = -(uint64_t)((gprs >> i) & 1);
+		regs->gpr[i] = (exit->vmm.gpr[i] & sel) | (regs->gpr[i] & ~sel);
+	}
+	for (unsigned i = 0; i < 16; i++) {
+		uint64_t sel = -(uint64_t)((xmms >> i) & 1);
+		for (unsigned h = 0; h < 2; h++)
+			regs->xmm[i][h] = (exit->vmm.xmm[i][h] & sel) | (regs->xmm[i][h] & ~sel);
+	}
 	regs->rax = TDX_SUCCESS;
 	regs->rcx = v->vmcall_ctl;
 	v->in_vmcall = 0;

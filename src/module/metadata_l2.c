@@ -6,6 +6,7 @@
  * class and VM; the engine (metadata.c) has already checked the ID's
  * reserved bits and that VM n exists (row .vm = n), so an ID of a VM above
  * NUM_L2_VMS is FIELD_ID_INCORRECT before we get here. */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "metadata.h"
@@ -199,18 +200,39 @@ void tdx_l2_vmcs_set(struct tdx_l2_vm *s, uint32_t enc, uint64_t v)
 
 /* Initial state (docs/metadata-fields.md 2.1, 2.4): VMCS template, MSR
  * bitmaps all ones (TDH.VP.ADDCX fills the pages with 1s: intercept all),
- * L2_VAPIC_GPA = NULL_PA. Done on first use so that td.c stays unaware. */
+ * L2_VAPIC_GPA = NULL_PA. */
+static void l2_vm_init(struct tdx_l2_vm *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t k = 0; k < NR_L2_VMCS; k++)
+		for (unsigned e = 0; e < l2_vmcs[k].n; e++)
+			tdx_l2_vmcs_set(s, l2_vmcs[k].enc + 2 * e, l2_vmcs[k].init);
+	memset(s->msr_bitmap, 0xFF, sizeof(s->msr_bitmap));
+	s->vapic_gpa = TDX_NULL_PA;
+	s->guest_state_gpa = TDX_NULL_PA;
+}
+
+/* Done on first use so that td.c stays unaware, by copying one VM built
+ * once (a TD reset makes every input of a fuzzer start here). The first
+ * builder claims the copy; whoever finds it under construction (another
+ * thread, or a signal handler that interrupted the builder) builds its own:
+ * no waiting on the trap path. */
 __attribute__((noinline, cold)) static void l2_vcpu_init(struct tdx_l2_vcpu *l2)
 {
+	static struct tdx_l2_vm initial;
+	static _Atomic int state;	/* 0 none, 1 being built, 2 built */
+	int st = atomic_load_explicit(&state, memory_order_acquire);
+
+	if (st == 0 && atomic_compare_exchange_strong(&state, &st, 1)) {
+		l2_vm_init(&initial);
+		atomic_store_explicit(&state, 2, memory_order_release);
+		st = 2;
+	}
 	for (unsigned i = 0; i < TDX_L2_MAX_VMS; i++) {
-		struct tdx_l2_vm *s = &l2->vm[i];
-		memset(s, 0, sizeof(*s));
-		for (size_t k = 0; k < NR_L2_VMCS; k++)
-			for (unsigned e = 0; e < l2_vmcs[k].n; e++)
-				tdx_l2_vmcs_set(s, l2_vmcs[k].enc + 2 * e, l2_vmcs[k].init);
-		memset(s->msr_bitmap, 0xFF, sizeof(s->msr_bitmap));
-		s->vapic_gpa = TDX_NULL_PA;
-		s->guest_state_gpa = TDX_NULL_PA;
+		if (st == 2)
+			memcpy(&l2->vm[i], &initial, sizeof(initial));
+		else
+			l2_vm_init(&l2->vm[i]);
 	}
 	l2->init = 1;
 }

@@ -26,13 +26,14 @@ uint64_t tdg_vp_vmcall(struct tdx_call *c)
 	e->ext_exit_qual = e->gpa = e->intr_info = 0;
 	e->vm = 0;
 	e->why = "TDG.VP.VMCALL";
+	/* Selection by mask arithmetic: no branch per register. */
 	for (unsigned i = 0; i < TDX_NR_GPRS; i++)
-		e->vmm.gpr[i] = (gprs >> i) & 1 ? r->gpr[i] : 0;
+		e->vmm.gpr[i] = r->gpr[i] & -(uint64_t)((gprs >> i) & 1);
 	e->vmm.rip = e->vmm.rflags = 0;
 	for (unsigned i = 0; i < 16; i++) {
-		int sel = (xmms >> i) & 1;
-		e->vmm.xmm[i][0] = sel ? r->xmm[i][0] : 0;
-		e->vmm.xmm[i][1] = sel ? r->xmm[i][1] : 0;
+		uint64_t sel = -(uint64_t)((xmms >> i) & 1);
+		e->vmm.xmm[i][0] = r->xmm[i][0] & sel;
+		e->vmm.xmm[i][1] = r->xmm[i][1] & sel;
 	}
 
 	/* Trap-like: RIP is past the TDCALL before the host sees the exit. */
