@@ -24,6 +24,9 @@
  *  - REEXECUTE / INJECT: RIP unchanged; REEXECUTE also leaves RAX as is;
  *  - every status the model returns (RAX on DONE, RAX of a TD exit) is a
  *    code tdx_status_name knows.
+ *  - the windows of configurations 1 and 2 (kept here) show a page
+ *    exactly (PROTECT) or at most (FAULT) when its state allows it, and
+ *    none after a reset.
  * Every input starts on a TD in its creation state (one TD per
  * configuration, tdx_td_reset between inputs: a crash reproduces from its
  * input alone); a TD the host gave up on (TD_DEAD) is reset too. */
@@ -36,6 +39,11 @@
 #include "tdxkit/module.h"
 #include "tdxkit/names.h"
 #include "fuzz_input.h"
+
+/* The harness gets no coverage feedback: its branches only say how an
+ * input was decoded, and each is a feature libFuzzer would track on every
+ * run. What counts is the model's code. */
+#pragma clang attribute push(__attribute__((no_sanitize("coverage"))), apply_to = function)
 
 #define MEM_SIZE (8ull << 20)	/* 4 regions of 2 MiB: small state arrays to reset */
 #define MAX_CALLS 16
@@ -57,6 +65,47 @@ static struct tdx_td *tds[NR_TDS];
 
 static int host_tdvmcall(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e);
 static int host_td_exit(void *ctx, struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e);
+
+/* ---- windows kept here -------------------------------------------------- */
+/* Configurations 1 (FAULT) and 2 (PROTECT) keep their windows in this
+ * process, as the isolated engine does for its child
+ * (tdx_td_set_window_ops): one bit per page and window says mapped (FAULT)
+ * or touchable (PROTECT). No system call per state change, and what the
+ * model asks of the windows is checked page by page (window_check).
+ * Configuration 0 keeps the kernel's windows (userfaultfd). */
+#define PAGES (MEM_SIZE / TDX_PAGE_SIZE_4K)
+struct win_model {
+	uint8_t on[2][PAGES / 8];
+};
+static struct win_model wins[NR_TDS];
+
+static int win_set(struct win_model *wm, int w, uint64_t off, uint64_t len, int on)
+{
+	if (w < 0 || w > 1 || off % TDX_PAGE_SIZE_4K || len % TDX_PAGE_SIZE_4K ||
+	    off > MEM_SIZE || len > MEM_SIZE - off) {
+		fprintf(stderr, "fuzz_tdcall: window %d update at 0x%llx +0x%llx is not whole pages inside TD memory\n",
+			w, (unsigned long long)off, (unsigned long long)len);
+		abort();
+	}
+	for (uint64_t p = off / TDX_PAGE_SIZE_4K; p < (off + len) / TDX_PAGE_SIZE_4K; p++)
+		if (on)
+			wm->on[w][p / 8] |= (uint8_t)(1u << (p & 7));
+		else
+			wm->on[w][p / 8] &= (uint8_t)~(1u << (p & 7));
+	return 0;
+}
+
+static int win_update(void *ctx, int w, uint64_t off, uint64_t len, int touchable)
+{
+	return win_set(ctx, w, off, len, touchable);
+}
+
+static int win_map(void *ctx, int w, uint64_t off, uint64_t len)
+{
+	return win_set(ctx, w, off, len, 1);
+}
+
+static const struct tdx_window_ops win_ops = { .update = win_update, .map = win_map };
 
 static void config_for(unsigned which, struct tdx_td_config *cfg)
 {
@@ -116,11 +165,14 @@ static struct tdx_td *get_td(unsigned which)
 		}
 		if (which == 2)
 			tdx_td_set_trace(tds[which], trace, NULL);
-		/* Configurations 0 and 1 keep their windows in FAULT mode
-		 * (userfaultfd), where the kernel has it: no VMA split per state
-		 * change, much faster; configuration 2 mprotects. */
-		if (which != 2)
-			(void)tdx_td_set_window_mode(tds[which], TDX_WINDOWS_FAULT, err, sizeof(err));
+		int bad = which ? tdx_td_set_window_ops(tds[which], which == 1 ? TDX_WINDOWS_FAULT :
+							TDX_WINDOWS_PROTECT, &win_ops, &wins[which])
+				: tdx_td_set_window_mode(tds[which], TDX_WINDOWS_FAULT, err, sizeof(err));
+		if (bad) {
+			fprintf(stderr, "fuzz_tdcall: windows of config %u: %s\n", which,
+				which ? "tdx_td_set_window_ops failed" : err);
+			abort();
+		}
 	}
 	return tds[which];
 }
@@ -133,6 +185,12 @@ static struct tdx_td *fresh_td(unsigned which)
 
 	if (tdx_td_reset(td, err, sizeof(err))) {
 		fprintf(stderr, "fuzz_tdcall: tdx_td_reset(config %u): %s\n", which, err);
+		abort();
+	}
+	/* A TD in its creation state lets the guest touch no page. */
+	static const struct win_model none;
+	if (which && memcmp(&wins[which], &none, sizeof(none))) {
+		fprintf(stderr, "fuzz_tdcall: a window of config %u is still open after the reset\n", which);
 		abort();
 	}
 	return td;
@@ -441,10 +499,31 @@ static void ve_event(struct tdx_td *td, unsigned vcpu)
 	}
 }
 
+/* Configurations 1 and 2: what the windows show of the page at `gpa`
+ * agrees with its state (private: PRESENT; shared: mapped shared), in
+ * PROTECT mode exactly, in FAULT mode at most (mapped once touched). */
+static void window_check(struct tdx_td *td, unsigned which, uint64_t gpa)
+{
+	struct tdx_page_state st;
+
+	if (!which || tdx_td_page_state(td, gpa, &st))
+		return;
+	uint64_t p = (gpa & ~tdx_td_shared_bit(td)) / TDX_PAGE_SIZE_4K;
+	for (int w = 0; w < 2; w++) {
+		int on = wins[which].on[w][p / 8] >> (p & 7) & 1;
+		int may = w ? st.shared : st.sept == TDX_SEPT_PRESENT;
+		if (which == 2 ? on != may : on && !may) {
+			fprintf(stderr, "fuzz_tdcall: config %u window %d shows page 0x%llx %s, state %d shared %d\n",
+				which, w, (unsigned long long)p, on ? "open" : "closed", (int)st.sept, st.shared);
+			abort();
+		}
+	}
+}
+
 /* The guest touched a window page (FAULT mode: what the trap engine asks
  * on SIGBUS). Invariant: it is mapped exactly when its state allows the
  * touch (private: PRESENT; shared: mapped shared); PROTECT mode maps none. */
-static void window_fault(struct tdx_td *td)
+static void window_fault(struct tdx_td *td, unsigned which)
 {
 	unsigned w = U8() & 1;
 	uint64_t off = gpa(td) & ~tdx_td_shared_bit(td);
@@ -465,6 +544,13 @@ static void window_fault(struct tdx_td *td)
 			w, (unsigned long long)off, (int)res, (int)st.sept, st.shared);
 		abort();
 	}
+	window_check(td, which, off);
+	if (res == TDX_WINDOW_MAPPED && which == 1 &&
+	    !(wins[1].on[w][off / TDX_PAGE_SIZE_4K / 8] >> (off / TDX_PAGE_SIZE_4K & 7) & 1)) {
+		fprintf(stderr, "fuzz_tdcall: window %u fault at 0x%llx: MAPPED, but nothing was mapped\n",
+			w, (unsigned long long)off);
+		abort();
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -483,7 +569,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if ((mode & 0xE0) == 0xE0) {	/* not a TDCALL: a #VE event or a window fault */
 			if (mode & 1)
-				window_fault(td);
+				window_fault(td, which);
 			else
 				ve_event(td, vcpu % nvcpus);
 			continue;
@@ -534,6 +620,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		check_outcome(o, &before, &r);
+		for (unsigned i = 0; i < 4; i++)	/* the pages this input names */
+			window_check(td, which, recent_gpas[i]);
 		if (mode & 0x10)
 			tdx_vcpu_set_interrupt_pending(td, vcpu, 0);
 		if (o == TDX_OUTCOME_TD_DEAD)
@@ -541,3 +629,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	return 0;
 }
+
+#pragma clang attribute pop
