@@ -4,7 +4,7 @@
 #   make demo     the main job: example TD programs under tdx-run
 #   make bench    benchmarks (ratios against baselines measured in the same run)
 #   make coverage line coverage of src/ by tests, seeds and bounded fuzzing (clang)
-#   make fuzz-bench  fuzz_tdcall inputs per second, ASan+UBSan and plain
+#   make fuzz-bench  fuzz_tdcall inputs per second, ASan+UBSan and plain, vs libFuzzer alone
 #   make fuzz-long HOURS=N  a long fuzzing campaign on every core (README)
 #   make fuzz-corpus regenerate the committed seeds fuzz/corpus/ (fuzz/gen_corpus.c)
 #   make install PREFIX=DIR
