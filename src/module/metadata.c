@@ -47,38 +47,46 @@ static int row_present(const struct tdx_td *td, const struct tdx_md_field *f)
 	return f->vm == 0 || f->vm <= td->cfg.num_l2_vms;
 }
 
+/* Where a row sorts: class, then first field code. */
+static uint64_t row_key(const struct tdx_md_field *f)
+{
+	return (uint64_t)TDX_FIELD_CLASS(f->id) << 32 | TDX_FIELD_CODE(f->id);
+}
+
 const struct tdx_md_field *tdx_md_lookup(const struct tdx_td *td, const struct tdx_md_context *mc,
 					 uint64_t id, unsigned *elem)
 {
 	unsigned cls = TDX_FIELD_CLASS(id);
 	uint32_t code = TDX_FIELD_CODE(id);
+	uint64_t key = (uint64_t)cls << 32 | code;
 	size_t lo = 0, hi = mc->nrows;
 
-	/* Rows are in class order (tdx_md_table_check): the class's first row. */
+	/* Rows are sorted by (class, code) with disjoint ranges, and a
+	 * whole-class row is alone in its class at code 0 (tdx_md_table_check):
+	 * the one row that can hold the ID is the last one at or before it. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (TDX_FIELD_CLASS(mc->rows[mid].id) < cls)
+		if (row_key(&mc->rows[mid]) <= key)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < mc->nrows && TDX_FIELD_CLASS(mc->rows[i].id) == cls; i++) {
-		const struct tdx_md_field *f = &mc->rows[i];
-		if (!row_present(td, f))
-			continue;
-		if (f->flags & TDX_MD_WHOLE_CLASS) {
-			*elem = 0;
-			return f;
-		}
-		uint32_t base = TDX_FIELD_CODE(f->id), stride = row_stride(f);
-		if (code < base || code >= base + f->num * stride)
-			continue;
-		if ((code - base) % stride)
-			return NULL;	/* "high" half of a VMCS field (2.4) */
-		*elem = (code - base) / stride;
+	if (lo == 0)
+		return NULL;
+	const struct tdx_md_field *f = &mc->rows[lo - 1];
+	if (TDX_FIELD_CLASS(f->id) != cls || !row_present(td, f))
+		return NULL;
+	if (f->flags & TDX_MD_WHOLE_CLASS) {
+		*elem = 0;
 		return f;
 	}
-	return NULL;
+	uint32_t base = TDX_FIELD_CODE(f->id), stride = row_stride(f);
+	if (code >= base + f->num * stride)
+		return NULL;
+	if ((code - base) % stride)
+		return NULL;	/* "high" half of a VMCS field (2.4) */
+	*elem = (code - base) / stride;
+	return f;
 }
 
 static void *mem_base(struct tdx_call *c, const struct tdx_md_field *f)
@@ -245,6 +253,16 @@ uint64_t tdx_md_guest_write(struct tdx_call *c, const struct tdx_md_context *mc,
 	return TDX_SUCCESS;
 }
 
+/* b may follow a in a table: a later class, or the same class past a's
+ * last field; never after a whole-class row of its class. */
+static int sorted_after(const struct tdx_md_field *a, const struct tdx_md_field *b)
+{
+	if (TDX_FIELD_CLASS(a->id) != TDX_FIELD_CLASS(b->id))
+		return TDX_FIELD_CLASS(a->id) < TDX_FIELD_CLASS(b->id);
+	return !(a->flags & TDX_MD_WHOLE_CLASS) &&
+	       TDX_FIELD_CODE(a->id) + (uint64_t)a->num * row_stride(a) <= TDX_FIELD_CODE(b->id);
+}
+
 long tdx_md_table_check(const struct tdx_md_context *mc)
 {
 	for (size_t i = 0; i < mc->nrows; i++) {
@@ -259,7 +277,8 @@ long tdx_md_table_check(const struct tdx_md_context *mc)
 			  (f->id & (TDX_FIELD_RSVD_MASK | SEQ_MASK)) ||
 			  (mem && (f->width == 0 || f->width > 8 ||
 				   (size_t)f->num * f->width > f->size)) ||
-			  (i && TDX_FIELD_CLASS(f->id) < TDX_FIELD_CLASS(mc->rows[i - 1].id));
+			  (i && !sorted_after(&mc->rows[i - 1], f)) ||
+			  ((f->flags & TDX_MD_WHOLE_CLASS) && TDX_FIELD_CODE(f->id));
 		if (bad)
 			return (long)i;
 	}

@@ -140,7 +140,8 @@ uint64_t tdx_md_dump_list(struct tdx_call *c, const struct tdx_md_context *mc, u
 
 /* Table self-check for the tests: masks inside element sizes, MEM rows
  * inside their members, writable rows backed by memory of the element size,
- * rows in class order (tdx_md_lookup bisects on the class). Returns the index
+ * rows sorted by (class, code) with disjoint ranges and a whole-class row
+ * alone in its class at code 0 (tdx_md_lookup bisects). Returns the index
  * of the first bad row, or -1 when all rows are sound. */
 long tdx_md_table_check(const struct tdx_md_context *mc);
 
