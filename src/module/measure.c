@@ -57,6 +57,21 @@ static int random_bytes(void *buf, size_t n, char *err, size_t errlen, const cha
 	return 0;
 }
 
+static int tee_tcb_info_build(struct tdx_tee_tcb_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->valid = MODEL_TEE_TCB_VALID;
+	memcpy(info->tee_tcb_svn, model_tee_tcb_svn, sizeof(info->tee_tcb_svn));
+	/* MRSEAM: a model value, not a real module's measurement: SHA-384 of
+	 * a fixed string, so it is stable across runs and builds. */
+	static const char seam_id[] = "tdxkit software model of the Intel TDX module 1.5.01";
+	if (tdx_sha384(seam_id, sizeof(seam_id) - 1, NULL, 0, info->mrseam))
+		return -1;
+	/* MRSIGNERSEAM and ATTRIBUTES: 0 for the Intel-signed module (9.2). */
+	memcpy(info->tee_tcb_svn2, model_tee_tcb_svn, sizeof(info->tee_tcb_svn2));
+	return 0;
+}
+
 int tdx_measure_init(struct tdx_td *td, char *err, size_t errlen)
 {
 	struct tdx_measure *mr = &td->mr;
@@ -70,23 +85,13 @@ int tdx_measure_init(struct tdx_td *td, char *err, size_t errlen)
 	 * report verifies only in the TD that made it. */
 	if (random_bytes(mr->mac_key, sizeof(mr->mac_key), err, errlen, "report MAC key"))
 		return -1;
+	if (tee_tcb_info_build(&mr->tee_tcb_info) ||
+	    tdx_sha384(&mr->tee_tcb_info, sizeof(mr->tee_tcb_info), NULL, 0, mr->tee_tcb_info_hash)) {
+		snprintf(err, errlen, "SHA-384 (Nettle) failed");
+		return -1;
+	}
 	/* TD_UUID (metadata_td.c): random per TD, never all zero in practice. */
 	return random_bytes(td->td_uuid, sizeof(td->td_uuid), err, errlen, "TD_UUID");
-}
-
-int tdx_measure_tee_tcb_info(struct tdx_tee_tcb_info *info)
-{
-	memset(info, 0, sizeof(*info));
-	info->valid = MODEL_TEE_TCB_VALID;
-	memcpy(info->tee_tcb_svn, model_tee_tcb_svn, sizeof(info->tee_tcb_svn));
-	/* MRSEAM: a model value, not a real module's measurement: SHA-384 of
-	 * a fixed string, so it is stable across runs and builds. */
-	static const char seam_id[] = "tdxkit software model of the Intel TDX module 1.5.01";
-	if (tdx_sha384(seam_id, sizeof(seam_id) - 1, NULL, 0, info->mrseam))
-		return -1;
-	/* MRSIGNERSEAM and ATTRIBUTES: 0 for the Intel-signed module (9.2). */
-	memcpy(info->tee_tcb_svn2, model_tee_tcb_svn, sizeof(info->tee_tcb_svn2));
-	return 0;
 }
 
 int tdx_td_rtmr(const struct tdx_td *td, unsigned index, uint8_t out[TDX_MR_SIZE])

@@ -53,14 +53,12 @@ int tdx_report_build(const struct tdx_td *td, const uint8_t reportdata[TDX_REPOR
 	memcpy(ti->mrownerconfig, cfg->mrownerconfig, sizeof(ti->mrownerconfig));
 	memcpy(ti->rtmr, td->mr.rtmr, sizeof(ti->rtmr));
 
-	if (tdx_measure_tee_tcb_info(&rep->tee_tcb_info))
-		return -1;
+	memcpy(&rep->tee_tcb_info, &td->mr.tee_tcb_info, sizeof(rep->tee_tcb_info));
 
 	m->report_type[0] = TDX_REPORT_TYPE_TDX;	/* SUBTYPE, VERSION, reserved: 0 */
 	memcpy(m->cpusvn, td->mr.cpusvn, sizeof(m->cpusvn));
-	if (tdx_sha384(&rep->tee_tcb_info, sizeof(rep->tee_tcb_info), NULL, 0,
-		       m->tee_tcb_info_hash) ||
-	    tdx_sha384(ti, sizeof(*ti), NULL, 0, m->tee_info_hash))
+	memcpy(m->tee_tcb_info_hash, td->mr.tee_tcb_info_hash, sizeof(m->tee_tcb_info_hash));
+	if (tdx_sha384(ti, sizeof(*ti), NULL, 0, m->tee_info_hash))
 		return -1;
 	memcpy(m->reportdata, reportdata, TDX_REPORTDATA_SIZE);
 	return tdx_report_mac_compute(td, m, m->mac);

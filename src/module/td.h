@@ -54,6 +54,10 @@ struct tdx_measure {
 	uint8_t mac_key[32];	/* per-TD secret: HMAC-SHA-256 key for REPORTMACSTRUCT */
 	uint8_t cpusvn[16];
 	_Atomic int rtmr_lock;	/* try-lock: contention is OPERAND_BUSY | RTMR (9.3) */
+	/* The module's TEE_TCB_INFO and its SHA-384 never change: built at
+	 * creation, so that a report hashes only its TDINFO. */
+	struct tdx_tee_tcb_info tee_tcb_info;
+	uint8_t tee_tcb_info_hash[TDX_MR_SIZE];
 };
 
 struct tdx_td {
@@ -142,7 +146,6 @@ int tdx_measure_init(struct tdx_td *td, char *err, size_t errlen);
 /* SHA-384 of a || b (b may be NULL with blen 0); 0 or -1 (OpenSSL failed). */
 int tdx_sha384(const void *a, size_t alen, const void *b, size_t blen, uint8_t out[TDX_MR_SIZE]);
 /* The modelled module's TEE_TCB_INFO (9.2); 0 or -1. */
-int tdx_measure_tee_tcb_info(struct tdx_tee_tcb_info *info);
 /* report.c: TDREPORT_STRUCT for this TD with the given REPORTDATA, MAC
  * included; and the model's MAC over REPORTMACSTRUCT bytes 0..223. 0 or -1. */
 /* RTMR lock (measure.c): 1 if taken, 0 if another flow holds it. */
