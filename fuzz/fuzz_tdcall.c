@@ -620,8 +620,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		check_outcome(o, &before, &r);
-		for (unsigned i = 0; i < 4; i++)	/* the pages this input names */
-			window_check(td, which, recent_gpas[i]);
+		for (unsigned i = 0, j; i < 4; i++) {	/* the pages this input names, once each */
+			for (j = 0; j < i && recent_gpas[j] >> 12 != recent_gpas[i] >> 12; j++)
+				;
+			if (j == i)
+				window_check(td, which, recent_gpas[i]);
+		}
 		if (mode & 0x10)
 			tdx_vcpu_set_interrupt_pending(td, vcpu, 0);
 		if (o == TDX_OUTCOME_TD_DEAD)

@@ -123,15 +123,11 @@ enum tdx_tdcall_outcome tdx_module_resume(struct tdx_td *td, unsigned vcpu,
 	 * back from the VMM, the rest keep the guest's values. */
 	uint32_t gprs = TDX_VMCALL_GPR_SELECT(v->vmcall_ctl);
 	uint32_t xmms = TDX_VMCALL_XMM_SELECT(v->vmcall_ctl);
-	for (unsigned i = TDX_GPR_RDX; i < TDX_NR_GPRS; i++) {	/* no branch per register */
-		uint64_t sel = -(uint64_t)((gprs >> i) & 1);
-		regs->gpr[i] = (exit->vmm.gpr[i] & sel) | (regs->gpr[i] & ~sel);
-	}
-	for (unsigned i = 0; i < 16; i++) {
-		uint64_t sel = -(uint64_t)((xmms >> i) & 1);
-		for (unsigned h = 0; h < 2; h++)
-			regs->xmm[i][h] = (exit->vmm.xmm[i][h] & sel) | (regs->xmm[i][h] & ~sel);
-	}
+	/* Only the selected registers (a walk over the set bits). */
+	for (uint32_t s = gprs & ~((1u << TDX_GPR_RDX) - 1); s; s &= s - 1)
+		regs->gpr[__builtin_ctz(s)] = exit->vmm.gpr[__builtin_ctz(s)];
+	for (uint32_t s = xmms; s; s &= s - 1)
+		memcpy(regs->xmm[__builtin_ctz(s)], exit->vmm.xmm[__builtin_ctz(s)], sizeof(regs->xmm[0]));
 	regs->rax = TDX_SUCCESS;
 	regs->rcx = v->vmcall_ctl;
 	v->in_vmcall = 0;
