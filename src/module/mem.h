@@ -157,8 +157,17 @@ void tdx_sept_unlock_entry(struct tdx_mem *m, const struct tdx_sept_hold *h);
 
 /* The built-in host's answer to an EPT-violation TD exit (mem_host.c): map
  * (AUG) or split (DEMOTE) per the SEPT policy so that the TDCALL can be
- * re-executed. Returns 0, or -1 with a one-line reason in why. */
+ * re-executed. Returns 0, or -1 with why it refused in *no; the one-line
+ * reason is formatted only if the TD stops (a host callback may still
+ * serve the exit). */
+struct tdx_ept_refusal {
+	enum { TDX_EPT_BEYOND_SHARED, TDX_EPT_BEYOND, TDX_EPT_NOT_ACCEPTED, TDX_EPT_MAP_FAILED } why;
+	uint64_t gpa;
+	uint64_t status;	/* TDX_EPT_MAP_FAILED: what the AUG or DEMOTE returned */
+};
 int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
-			 char *why, size_t whylen);
+			 struct tdx_ept_refusal *no);
+void tdx_ept_refusal_text(const struct tdx_td *td, const struct tdx_ept_refusal *no, char *buf,
+			  size_t len);
 
 #endif

@@ -253,10 +253,16 @@ static uint64_t aug_per_policy(struct tdx_td *td, uint64_t gpa)
 }
 
 static int ept_locked(struct tdx_td *td, uint64_t gpa, unsigned type, unsigned req_level,
-		      char *why, size_t whylen);
+		      struct tdx_ept_refusal *no);
+
+static int refuse(struct tdx_ept_refusal *no, int why, uint64_t gpa, uint64_t status)
+{
+	*no = (struct tdx_ept_refusal){ .why = why, .gpa = gpa, .status = status };
+	return -1;
+}
 
 int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
-			 char *why, size_t whylen)
+			 struct tdx_ept_refusal *no)
 {
 	struct tdx_mem *m = &td->mem;
 	uint64_t gpa = exit->gpa, eeq = exit->ext_exit_qual;
@@ -269,35 +275,24 @@ int tdx_builtin_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit,
 		uint64_t page = gpa & ~td->shared_bit & ~(TDX_PAGE_SIZE_4K - 1);
 		if (page < m->size && tdx_td_set_shared(td, page, TDX_PAGE_SIZE_4K, 1) == TDX_SUCCESS)
 			return 0;
-		snprintf(why, whylen, "EPT violation on shared GPA 0x%llx beyond the TD's memory "
-			 "(size 0x%llx): the host cannot map it",
-			 (unsigned long long)gpa, (unsigned long long)m->size);
-		return -1;
+		return refuse(no, TDX_EPT_BEYOND_SHARED, gpa, 0);
 	}
-	if (type == TDX_EEQ_PENDING_EPT_VIOLATION) {
-		/* What KVM does too (8.2): the guest used memory before accepting it. */
-		snprintf(why, whylen, "the TD accessed GPA 0x%llx before accepting it",
-			 (unsigned long long)gpa);
-		return -1;
-	}
-	if (gpa >= m->size) {
-		snprintf(why, whylen, "EPT violation at GPA 0x%llx beyond the TD's memory "
-			 "(size 0x%llx): the host cannot map it",
-			 (unsigned long long)gpa, (unsigned long long)m->size);
-		return -1;
-	}
+	if (type == TDX_EEQ_PENDING_EPT_VIOLATION)	/* what KVM does too (8.2) */
+		return refuse(no, TDX_EPT_NOT_ACCEPTED, gpa, 0);
+	if (gpa >= m->size)
+		return refuse(no, TDX_EPT_BEYOND, gpa, 0);
 
 	/* Decide and act under the entry's lock: another VCPU's exit for the
 	 * same region may have been served meanwhile. */
 	uint64_t r = gpa / TDX_PAGE_SIZE_2M;
 	tdx_sept_write(m, r);
-	int rc = ept_locked(td, gpa, type, req_level, why, whylen);
+	int rc = ept_locked(td, gpa, type, req_level, no);
 	tdx_sept_unwrite(m, r);
 	return rc;
 }
 
 static int ept_locked(struct tdx_td *td, uint64_t gpa, unsigned type, unsigned req_level,
-		      char *why, size_t whylen)
+		      struct tdx_ept_refusal *no)
 {
 	struct tdx_mem *m = &td->mem;
 	uint64_t st;
@@ -316,15 +311,32 @@ static int ept_locked(struct tdx_td *td, uint64_t gpa, unsigned type, unsigned r
 		st = aug_per_policy(td, gpa);
 	else if (s == TDX_SEPT_PRESENT)
 		return 0;	/* already mapped: a spurious exit, just resume */
-	else {
-		snprintf(why, whylen, "the TD accessed GPA 0x%llx before accepting it",
-			 (unsigned long long)gpa);
-		return -1;
-	}
-	if (st != TDX_SUCCESS) {
-		snprintf(why, whylen, "the host could not map GPA 0x%llx: status 0x%016llx",
-			 (unsigned long long)gpa, (unsigned long long)st);
-		return -1;
-	}
+	else
+		return refuse(no, TDX_EPT_NOT_ACCEPTED, gpa, 0);
+	if (st != TDX_SUCCESS)
+		return refuse(no, TDX_EPT_MAP_FAILED, gpa, st);
 	return 0;
+}
+
+void tdx_ept_refusal_text(const struct tdx_td *td, const struct tdx_ept_refusal *no, char *buf,
+			  size_t len)
+{
+	unsigned long long gpa = no->gpa, size = td->mem.size;
+
+	switch (no->why) {
+	case TDX_EPT_BEYOND_SHARED:
+		snprintf(buf, len, "EPT violation on shared GPA 0x%llx beyond the TD's memory "
+			 "(size 0x%llx): the host cannot map it", gpa, size);
+		break;
+	case TDX_EPT_BEYOND:
+		snprintf(buf, len, "EPT violation at GPA 0x%llx beyond the TD's memory "
+			 "(size 0x%llx): the host cannot map it", gpa, size);
+		break;
+	case TDX_EPT_NOT_ACCEPTED:
+		snprintf(buf, len, "the TD accessed GPA 0x%llx before accepting it", gpa);
+		break;
+	default:
+		snprintf(buf, len, "the host could not map GPA 0x%llx: status 0x%016llx", gpa,
+			 (unsigned long long)no->status);
+	}
 }

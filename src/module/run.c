@@ -52,10 +52,12 @@ static int host_handle(struct tdx_td *td, unsigned vcpu, struct tdx_td_exit *e)
 		return rc;
 	}
 	if (reason == TDX_EXIT_EPT_VIOLATION) {
-		if (tdx_builtin_host_ept(td, e, why, sizeof(why)) == 0)
+		struct tdx_ept_refusal no;
+		if (tdx_builtin_host_ept(td, e, &no) == 0)
 			return 0;
 		if (h->td_exit && h->td_exit(h->ctx, td, vcpu, e) == 0)
 			return 0;
+		tdx_ept_refusal_text(td, &no, why, sizeof(why));
 		tdx_td_kill(td, "%s", why);
 		return -1;
 	}

@@ -12,7 +12,12 @@ _Static_assert(TDX_TEST_GPA_ATTR_L1 == TDX_GPA_ATTR_L1, "GPA_ATTR word 0 of an L
 
 int tdx_test_host_ept(struct tdx_td *td, const struct tdx_td_exit *exit, char *why, size_t len)
 {
-	return tdx_builtin_host_ept(td, exit, why, len);
+	struct tdx_ept_refusal no;
+
+	if (tdx_builtin_host_ept(td, exit, &no) == 0)
+		return 0;
+	tdx_ept_refusal_text(td, &no, why, len);
+	return -1;
 }
 
 uint64_t tdx_test_gpa_access(struct tdx_td *td, uint64_t gpa, uint64_t len, int write,
