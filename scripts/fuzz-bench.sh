@@ -4,27 +4,35 @@
 # and the edges reached. Baseline, in the same run and build: libFuzzer's
 # own loop over the same seeds with a target that does nothing
 # (fuzz/libfuzzer_floor.c); the ratio is fuzz_tdcall's time per input
-# over that. These machines are noisy: compare ratios, not absolutes.
+# over that. These machines are noisy: each figure is the median of 3
+# runs (the range follows it); compare ratios, not absolutes.
 #   scripts/fuzz-bench.sh SANITISED_DIR PLAIN_DIR
 set -eu
 san=$1 plain=$2
 src=$(cd "$(dirname "$0")/.." && pwd)
 seeds=$src/fuzz/corpus/fuzz_tdcall
-rate=
-run() {	# label, binary, inputs; sets rate (inputs/s)
-	local out log t0 t1 cov
+once() {	# binary, inputs: prints "inputs/s edges features"
+	local out log t0 t1
 	out=$(mktemp -d -p /dev/shm 2>/dev/null || mktemp -d)	# new inputs: no disk
 	log=$out.log
 	t0=$(date +%s.%N)
-	"$2" -runs="$3" -seed=1 -max_len=4096 "$out" "$seeds" >"$log" 2>&1 ||
-		{ tail -5 "$log"; rm -rf "$out" "$log"; echo "fuzz-bench: $2 failed"; exit 1; }
+	"$1" -runs="$2" -seed=1 -max_len=4096 "$out" "$seeds" >"$log" 2>&1 ||
+		{ tail -5 "$log" >&2; rm -rf "$out" "$log"; echo "fuzz-bench: $1 failed" >&2; exit 1; }
 	t1=$(date +%s.%N)
 	# Edges and features at the end (libFuzzer's "cov:" and "ft:").
-	cov=$(grep -E '^#[0-9]+.*DONE' "$log" | tail -1 |
-		sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+).*/\1 edges, \2 features/')
+	grep -E '^#[0-9]+.*DONE' "$log" | tail -1 |
+		sed -E 's/.*cov: ([0-9]+) ft: ([0-9]+).*/\1 \2/' |
+		awk -v n="$2" -v a="$t0" -v b="$t1" '{ printf "%.0f %s %s\n", n / (b - a), $1, $2 }'
 	rm -rf "$out" "$log"
-	rate=$(awk -v n="$3" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
-	printf "%-34s %8d inputs: %9d inputs/s (%s)\n" "$1" "$3" "$rate" "$cov"
+}
+rate=
+run() {	# label, binary, inputs; sets rate (the median inputs/s)
+	local runs
+	runs=$(for i in 1 2 3; do once "$2" "$3" || exit 1; done | sort -n)
+	[ "$(echo "$runs" | wc -l)" -eq 3 ] || exit 1
+	rate=$(echo "$runs" | sed -n 2p | cut -d' ' -f1)
+	echo "$runs" | awk -v l="$1" -v n="$3" 'NR == 1 { lo = $1 } NR == 2 { m = $1; e = $2; f = $3 } NR == 3 { hi = $1 }
+		END { printf "%-34s %8d inputs: %9d inputs/s (%d..%d; %d edges, %d features)\n", l, n, m, lo, hi, e, f }'
 }
 pair() {	# label, build dir, inputs
 	local floor
