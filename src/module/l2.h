@@ -85,8 +85,8 @@ struct tdx_l2_pending {
 };
 
 struct tdx_l2_vcpu {
-	int init;			/* the fields below got their initial values */
-	struct tdx_l2_vm vm[TDX_L2_MAX_VMS];	/* index vm - 1 */
+	unsigned inited;		/* bit vm - 1: vm[vm - 1] has its initial values */
+	struct tdx_l2_vm vm[TDX_L2_MAX_VMS];	/* index vm - 1, only through tdx_l2_vm() */
 	/* L1's virtual-APIC RVI and PPR: ENTER refuses with
 	 * TDX_PENDING_INTERRUPT when RVI[7:4] > PPR[7:4] (7.3). */
 	uint8_t l1_rvi, l1_ppr;

@@ -212,12 +212,13 @@ static void l2_vm_init(struct tdx_l2_vm *s)
 	s->guest_state_gpa = TDX_NULL_PA;
 }
 
-/* Done on first use so that td.c stays unaware, by copying one VM built
- * once (a TD reset makes every input of a fuzzer start here). The first
- * builder claims the copy; whoever finds it under construction (another
- * thread, or a signal handler that interrupted the builder) builds its own:
- * no waiting on the trap path. */
-__attribute__((noinline, cold)) static void l2_vcpu_init(struct tdx_l2_vcpu *l2)
+/* Done on each VM's first use, so that td.c stays unaware and a TD reset
+ * just forgets which VMs were set up: by copying one VM built once (every
+ * input of a fuzzer starts here). The first builder claims the copy;
+ * whoever finds it under construction (another thread, or a signal
+ * handler that interrupted the builder) builds its own: no waiting on the
+ * trap path. */
+__attribute__((noinline, cold)) static void l2_vm_first_use(struct tdx_l2_vcpu *l2, unsigned i)
 {
 	static struct tdx_l2_vm initial;
 	static _Atomic int state;	/* 0 none, 1 being built, 2 built */
@@ -228,21 +229,19 @@ __attribute__((noinline, cold)) static void l2_vcpu_init(struct tdx_l2_vcpu *l2)
 		atomic_store_explicit(&state, 2, memory_order_release);
 		st = 2;
 	}
-	for (unsigned i = 0; i < TDX_L2_MAX_VMS; i++) {
-		if (st == 2)
-			memcpy(&l2->vm[i], &initial, sizeof(initial));
-		else
-			l2_vm_init(&l2->vm[i]);
-	}
-	l2->init = 1;
+	if (st == 2)
+		memcpy(&l2->vm[i], &initial, sizeof(initial));
+	else
+		l2_vm_init(&l2->vm[i]);
+	l2->inited |= 1u << i;
 }
 
-/* Called on every VMCS access of the engine: the first-use set-up stays
+/* Every access to an L2 VM's state comes here: the first-use set-up stays
  * out of line so that this is a test and an address. */
 struct tdx_l2_vm *tdx_l2_vm(struct tdx_vcpu *v, unsigned vm)
 {
-	if (!v->l2.init)
-		l2_vcpu_init(&v->l2);
+	if (!(v->l2.inited >> (vm - 1) & 1))
+		l2_vm_first_use(&v->l2, vm - 1);
 	return &v->l2.vm[vm - 1];
 }
 

@@ -230,13 +230,11 @@ int tdx_td_reset(struct tdx_td *td, char *err, size_t errlen)
 	td->mr.rtmr_lock = 0;
 	for (unsigned i = 0; i < td->cfg.num_vcpus; i++) {
 		struct tdx_vcpu *v = &td->vcpus[i];
-		/* The L2 VM stores (36 KiB) are still zero until first used. */
-		if (v->l2.init) {
-			memset(v, 0, sizeof(*v));
-		} else {
-			memset(v, 0, offsetof(struct tdx_vcpu, l2.vm));
-			memset(&v->l2.l1_rvi, 0, sizeof(*v) - offsetof(struct tdx_vcpu, l2.l1_rvi));
-		}
+		/* The L2 VM stores (36 KiB) are left as they are: clearing
+		 * l2.inited makes each start again from its initial values on
+		 * first use (tdx_l2_vm). */
+		memset(v, 0, offsetof(struct tdx_vcpu, l2.vm));
+		memset(&v->l2.l1_rvi, 0, sizeof(*v) - offsetof(struct tdx_vcpu, l2.l1_rvi));
 		vcpu_init(td, i);
 	}
 	if (td->l2.engine && td->l2.engine->reset)
