@@ -119,7 +119,13 @@ static long inject_once(struct iso *s, pid_t tid, long nr, long a1, long a2, lon
 	for (;;) {
 		if (ptrace(PTRACE_SINGLESTEP, tid, NULL, NULL))
 			return -errno;
-		if (waitpid(tid, &st, __WALL) != tid)
+		/* EINTR here is the tracer's own wake-up signal (an interrupt
+		 * posted, iso_run.c), not the injected call's: the step is still
+		 * under way, so wait on; the main loop sees the posted interrupt. */
+		pid_t w;
+		while ((w = waitpid(tid, &st, __WALL)) < 0 && errno == EINTR)
+			;
+		if (w != tid)
 			return -errno;
 		if (!WIFSTOPPED(st))
 			return -ESRCH;	/* it died meanwhile */

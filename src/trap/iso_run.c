@@ -287,6 +287,10 @@ static int run(struct iso *s)
 {
 	for (;;) {
 		int st;
+		/* An interrupt posted while an injected call waited for its step
+		 * (iso_inject.c) woke nobody: look before waiting again. */
+		if (__atomic_load_n(&s->irq_vcpus, __ATOMIC_ACQUIRE))
+			interrupt_vcpus(s);
 		pid_t tid = waitpid(-1, &st, __WALL);
 		if (tid < 0) {
 			if (errno == EINTR) {
