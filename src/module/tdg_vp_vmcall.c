@@ -26,15 +26,14 @@ uint64_t tdg_vp_vmcall(struct tdx_call *c)
 	e->ext_exit_qual = e->gpa = e->intr_info = 0;
 	e->vm = 0;
 	e->why = "TDG.VP.VMCALL";
-	/* Zeros, then only the selected registers (a walk over the set bits:
-	 * a TDVMCALL selects a few). */
-	memset(e->vmm.gpr, 0, sizeof(e->vmm.gpr));
-	for (uint32_t s = gprs; s; s &= s - 1)
-		e->vmm.gpr[__builtin_ctz(s)] = r->gpr[__builtin_ctz(s)];
+	for (unsigned i = 0; i < TDX_NR_GPRS; i++)
+		e->vmm.gpr[i] = (gprs >> i) & 1 ? r->gpr[i] : 0;
 	e->vmm.rip = e->vmm.rflags = 0;
-	memset(e->vmm.xmm, 0, sizeof(e->vmm.xmm));
-	for (uint32_t s = xmms; s; s &= s - 1)
-		memcpy(e->vmm.xmm[__builtin_ctz(s)], r->xmm[__builtin_ctz(s)], sizeof(r->xmm[0]));
+	for (unsigned i = 0; i < 16; i++) {
+		int sel = (xmms >> i) & 1;
+		e->vmm.xmm[i][0] = sel ? r->xmm[i][0] : 0;
+		e->vmm.xmm[i][1] = sel ? r->xmm[i][1] : 0;
+	}
 
 	/* Trap-like: RIP is past the TDCALL before the host sees the exit. */
 	r->rip += TDX_TDCALL_LEN;
