@@ -69,7 +69,7 @@ struct tdx_mem {
 	 * still holds zeros (no host pointer out), and zeroing it needs no
 	 * system call. */
 	struct tdx_mem_range { uint64_t lo, hi; } open_priv, open_shared;
-	uint8_t *opened_map;
+	uint64_t *opened_map;	/* bit p % 64 of word p / 64: page p */
 };
 
 int tdx_mem_init(struct tdx_mem *m, uint64_t size, uint64_t shared_bit,
