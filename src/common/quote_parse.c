@@ -45,6 +45,23 @@ static const uint8_t *take(struct rd *r, size_t n)
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t get32(const uint8_t *p) { return (uint32_t)get16(p) | (uint32_t)get16(p + 2) << 16; }
 
+/* Certification data (QVL CertificationData): u16 type, u32 size, then
+ * size bytes that must be exactly the rest of r. 0; 1 when r ends before
+ * the header; 2 when the size is not what is left (type and size set). */
+static int cert_data(struct rd *r, uint16_t *type, uint32_t *size, const uint8_t **data)
+{
+	const uint8_t *p = take(r, 6);
+
+	if (!p)
+		return 1;
+	*type = get16(p);
+	*size = get32(p + 2);
+	if (*size != r->len - r->off)
+		return 2;
+	*data = take(r, *size);
+	return 0;
+}
+
 int tdx_quote_parse(const uint8_t *quote, size_t len, struct tdx_quote_view *v,
 		    char *why, size_t whylen)
 {
@@ -84,16 +101,15 @@ int tdx_quote_parse(const uint8_t *quote, size_t len, struct tdx_quote_view *v,
 	}
 	v->parsed |= TDX_QUOTE_HAVE_SIG;
 
-	if (!(p = take(&s, 6)))
+	switch (cert_data(&s, &v->cert_type, &v->cert_size, &v->cert_data)) {
+	case 1:
 		return fail(why, whylen, "signature data (%u bytes) ends before the certification data header",
 			    v->sig_data_len);
-	v->cert_type = get16(p);
-	v->cert_size = get32(p + 2);
-	if (v->cert_size != s.len - s.off)
+	case 2:
 		return fail(why, whylen,
 			    "certification data size %u, but the signature data leaves %zu bytes for it",
 			    v->cert_size, s.len - s.off);
-	v->cert_data = take(&s, v->cert_size);
+	}
 	v->parsed |= TDX_QUOTE_HAVE_CERT;
 
 	if (v->cert_type == TDX_QUOTE_CERT_QE_REPORT) {
@@ -112,16 +128,15 @@ int tdx_quote_parse(const uint8_t *quote, size_t len, struct tdx_quote_view *v,
 			return fail(why, whylen, "QE auth data size %u exceeds the %zu bytes left",
 				    v->qe_auth_size, c.len - c.off);
 		v->parsed |= TDX_QUOTE_HAVE_QE;
-		if (!(p = take(&c, 6)))
+		switch (cert_data(&c, &v->inner_type, &v->inner_size, &v->inner_data)) {
+		case 1:
 			return fail(why, whylen, "QE report certification data ends before the nested "
 				    "certification data header");
-		v->inner_type = get16(p);
-		v->inner_size = get32(p + 2);
-		if (v->inner_size != c.len - c.off)
+		case 2:
 			return fail(why, whylen,
 				    "nested certification data size %u, but %zu bytes are left for it",
 				    v->inner_size, c.len - c.off);
-		v->inner_data = take(&c, v->inner_size);
+		}
 		v->parsed |= TDX_QUOTE_HAVE_INNER;
 	}
 	/* GetQuote buffers are zero-filled pages and sample quotes keep that
