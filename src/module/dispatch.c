@@ -124,10 +124,14 @@ enum tdx_tdcall_outcome tdx_module_resume(struct tdx_td *td, unsigned vcpu,
 	uint32_t gprs = TDX_VMCALL_GPR_SELECT(v->vmcall_ctl);
 	uint32_t xmms = TDX_VMCALL_XMM_SELECT(v->vmcall_ctl);
 	/* Only the selected registers (a walk over the set bits). */
-	for (uint32_t s = gprs & ~((1u << TDX_GPR_RDX) - 1); s; s &= s - 1)
-		regs->gpr[__builtin_ctz(s)] = exit->vmm.gpr[__builtin_ctz(s)];
-	for (uint32_t s = xmms; s; s &= s - 1)
-		memcpy(regs->xmm[__builtin_ctz(s)], exit->vmm.xmm[__builtin_ctz(s)], sizeof(regs->xmm[0]));
+	for (uint32_t s = gprs & ~((1u << TDX_GPR_RDX) - 1); s; s &= s - 1) {
+		unsigned i = (unsigned)__builtin_ctz(s);
+		regs->gpr[i] = exit->vmm.gpr[i];
+	}
+	for (uint32_t s = xmms; s; s &= s - 1) {
+		unsigned i = (unsigned)__builtin_ctz(s);
+		memcpy(regs->xmm[i], exit->vmm.xmm[i], sizeof(regs->xmm[i]));
+	}
 	regs->rax = TDX_SUCCESS;
 	regs->rcx = v->vmcall_ctl;
 	v->in_vmcall = 0;

@@ -357,6 +357,14 @@ enum tdx_sept_state tdx_mem_state(const struct tdx_mem *m, uint64_t gpa,
 	}
 }
 
+/* The bits of opened_map word p / 64 that stand for pages [p, e). */
+static uint64_t word_bits(uint64_t p, uint64_t e)
+{
+	uint64_t n = e - p < 64 - p % 64 ? e - p : 64 - p % 64;
+
+	return (n == 64 ? ~0ull : (1ull << n) - 1) << (p % 64);
+}
+
 /* A window of [off, off+len) is made touchable: grow the window's range
  * and mark the pages. VCPUs do this for different pages at once, so both
  * are atomic (a lost update would leave a page unzeroed). */
@@ -371,12 +379,11 @@ static void opened(struct tdx_mem *m, struct tdx_mem_range *r, uint64_t off, uin
 	     !__atomic_compare_exchange_n(&r->hi, &v, end, 1, __ATOMIC_RELAXED, __ATOMIC_RELAXED);)
 		;
 	/* A word at a time (a 2 MiB region is 8 words); set bits stay set. */
-	for (uint64_t p = off / TDX_PAGE_SIZE_4K, e = end / TDX_PAGE_SIZE_4K; p < e;) {
-		uint64_t n = e - p < 64 - p % 64 ? e - p : 64 - p % 64;
-		uint64_t bits = (n == 64 ? ~0ull : ((1ull << n) - 1)) << (p % 64);
-		if ((LOAD(&m->opened_map[p / 64]) & bits) != bits)
-			__atomic_fetch_or(&m->opened_map[p / 64], bits, __ATOMIC_RELAXED);
-		p += n;
+	for (uint64_t p = off / TDX_PAGE_SIZE_4K, e = end / TDX_PAGE_SIZE_4K; p < e;
+	     p = (p / 64 + 1) * 64) {
+		uint64_t bits = word_bits(p, e), *w = &m->opened_map[p / 64];
+		if ((LOAD(w) & bits) != bits)
+			__atomic_fetch_or(w, bits, __ATOMIC_RELAXED);
 	}
 }
 
@@ -384,13 +391,10 @@ static void opened(struct tdx_mem *m, struct tdx_mem_range *r, uint64_t off, uin
  * last reset? */
 static int any_opened(const struct tdx_mem *m, uint64_t off, uint64_t len)
 {
-	for (uint64_t p = off / TDX_PAGE_SIZE_4K, e = (off + len) / TDX_PAGE_SIZE_4K; p < e;) {
-		uint64_t n = e - p < 64 - p % 64 ? e - p : 64 - p % 64;
-		uint64_t bits = (n == 64 ? ~0ull : ((1ull << n) - 1)) << (p % 64);
-		if (LOAD(&m->opened_map[p / 64]) & bits)
+	for (uint64_t p = off / TDX_PAGE_SIZE_4K, e = (off + len) / TDX_PAGE_SIZE_4K; p < e;
+	     p = (p / 64 + 1) * 64)
+		if (LOAD(&m->opened_map[p / 64]) & word_bits(p, e))
 			return 1;
-		p += n;
-	}
 	return 0;
 }
 
